@@ -1,0 +1,25 @@
+package memory_test
+
+import (
+	"context"
+	"testing"
+	_ "time/tzdata"
+
+	"github.com/qyzmet/qyzmet/adapters/memory"
+	"github.com/qyzmet/qyzmet/adapters/storetest"
+)
+
+type harness struct{}
+
+func (harness) NewStores(context.Context, testing.TB) storetest.Stores {
+	return storetest.Stores{Timers: memory.New()}
+}
+
+func (harness) Capabilities() storetest.Capabilities { return storetest.Capabilities{} }
+
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, harness{})
+}
+
+func BenchmarkConformance(b *testing.B) { storetest.RunBenchmarks(b, harness{}) }

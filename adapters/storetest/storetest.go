@@ -1,0 +1,65 @@
+// Package storetest is qyzmet's conformance suite for store adapters. Every
+// adapter in this module runs it, and so should yours: implement the ports,
+// write a Harness, and call Run from a test and RunBenchmarks from a
+// benchmark. The suite never imports an adapter.
+//
+//	func TestConformance(t *testing.T) { storetest.Run(t, harness{}) }
+//	func BenchmarkConformance(b *testing.B) { storetest.RunBenchmarks(b, harness{}) }
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/qyzmet/qyzmet/deadlines"
+)
+
+// TimerStore is what the suite needs of an adapter's timer storage: the
+// deadlines.SweepStore port plus creation and reads.
+type TimerStore interface {
+	deadlines.SweepStore
+	// CreateTimer stores a new timer; an existing ID returns an error wrapping
+	// deadlines.ErrConflict.
+	CreateTimer(ctx context.Context, t *deadlines.Timer) error
+	// GetTimer returns the timer or an error wrapping deadlines.ErrNotFound.
+	GetTimer(ctx context.Context, id string) (*deadlines.Timer, error)
+	// Firings returns the claimed firings of a timer ordered by their At.
+	Firings(ctx context.Context, timerID string) ([]deadlines.Firing, error)
+}
+
+// Stores are the ports under test, all backed by one fresh, empty database.
+type Stores struct {
+	Timers TimerStore
+}
+
+// Capabilities say what the adapter promises beyond the common contract.
+type Capabilities struct {
+	// Durable: acknowledged writes survive a restart of the process.
+	Durable bool
+	// MultiProcess: several processes may share the store.
+	MultiProcess bool
+}
+
+// Harness makes fresh stores for each test.
+type Harness interface {
+	// NewStores returns empty stores, isolated from every other call (a new
+	// map, a new SQLite file, a new PostgreSQL schema). Clean-up is
+	// registered with tb.Cleanup.
+	NewStores(ctx context.Context, tb testing.TB) Stores
+	Capabilities() Capabilities
+}
+
+// Run runs the whole suite against h.
+func Run(t *testing.T, h Harness) {
+	t.Helper()
+	t.Run("Timers", func(t *testing.T) { t.Parallel(); runTimers(t, h) })
+}
+
+// RunBenchmarks runs the suite's benchmarks against h.
+func RunBenchmarks(b *testing.B, h Harness) {
+	b.Run("Timers", func(b *testing.B) { benchTimers(b, h) })
+}
+
+// epoch is the suite's fixed "now": a Monday, 10:00 in Almaty.
+func epoch(c *deadlines.Calendar) time.Time { return c.Date(2025, time.March, 17).Add(10 * time.Hour) }

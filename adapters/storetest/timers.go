@@ -1,0 +1,234 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
+	"github.com/qyzmet/qyzmet/deadlines/kz"
+)
+
+type timersBundle struct {
+	ctx   context.Context
+	cal   *deadlines.Calendar
+	store TimerStore
+	now   time.Time
+}
+
+func setupTimers(t testing.TB, h Harness) *timersBundle {
+	t.Helper()
+	ctx := context.Background()
+	c := kz.Calendar()
+	return &timersBundle{ctx: ctx, cal: c, store: h.NewStores(ctx, t).Timers, now: epoch(c)}
+}
+
+var rule5 = deadlines.Cite(deadlines.Rules130, 5)
+
+// newTimer builds a 5-working-day timer starting at start with a warning and a breach rung.
+func (b *timersBundle) newTimer(t testing.TB, id string, start time.Time) *deadlines.Timer {
+	t.Helper()
+	tm, err := deadlines.NewTimer(b.cal, id, "storetest/"+id,
+		deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: rule5}, start,
+		deadlines.Warning(1, rule5), deadlines.Breach(rule5))
+	require.NoError(t, err)
+	return tm
+}
+
+func runTimers(t *testing.T, h Harness) {
+	t.Run("CreateGetRoundTrip", func(t *testing.T) {
+		t.Parallel()
+		b := setupTimers(t, h)
+		want := b.newTimer(t, "t1", b.now)
+		require.NoError(t, b.store.CreateTimer(b.ctx, want))
+		got, err := b.store.GetTimer(b.ctx, "t1")
+		require.NoError(t, err)
+		require.Equal(t, want.ID, got.ID)
+		require.Equal(t, want.Subject, got.Subject)
+		require.Equal(t, want.Rungs, got.Rungs)
+		require.Len(t, got.Ledger, 1)
+		require.True(t, want.Ledger[0].At.Equal(got.Ledger[0].At))
+		require.Equal(t, want.Ledger[0].Term, got.Ledger[0].Term)
+		require.True(t, want.NextAt.Equal(got.NextAt))
+		require.Equal(t, want.Deadline(b.cal).Due.Unix(), got.Deadline(b.cal).Due.Unix())
+	})
+	t.Run("NotFoundAndConflict", func(t *testing.T) {
+		t.Parallel()
+		b := setupTimers(t, h)
+		_, err := b.store.GetTimer(b.ctx, "missing")
+		require.ErrorIs(t, err, deadlines.ErrNotFound)
+		err = b.store.UpdateTimer(b.ctx, "missing", func(*deadlines.Timer) error { return nil })
+		require.ErrorIs(t, err, deadlines.ErrNotFound)
+		require.NoError(t, b.store.CreateTimer(b.ctx, b.newTimer(t, "dup", b.now)))
+		require.ErrorIs(t, b.store.CreateTimer(b.ctx, b.newTimer(t, "dup", b.now)), deadlines.ErrConflict)
+	})
+	t.Run("ClosureErrorChangesNothing", func(t *testing.T) {
+		t.Parallel()
+		b := setupTimers(t, h)
+		require.NoError(t, b.store.CreateTimer(b.ctx, b.newTimer(t, "t1", b.now)))
+		boom := errors.New("boom")
+		err := b.store.UpdateTimer(b.ctx, "t1", func(tm *deadlines.Timer) error {
+			require.NoError(t, tm.Pause(b.cal, b.now.Add(time.Hour), rule5, "should not stick"))
+			return boom
+		})
+		require.ErrorIs(t, err, boom)
+		got, err := b.store.GetTimer(b.ctx, "t1")
+		require.NoError(t, err)
+		require.Len(t, got.Ledger, 1, "a failed closure must not be saved")
+	})
+	t.Run("ConcurrentUpdatesLoseNothing", func(t *testing.T) {
+		t.Parallel()
+		b := setupTimers(t, h)
+		require.NoError(t, b.store.CreateTimer(b.ctx, b.newTimer(t, "hot", b.now)))
+		const n = 32
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				err := b.store.UpdateTimer(b.ctx, "hot", func(tm *deadlines.Timer) error {
+					tm.MarkFired(b.cal, "writer-"+strconv.Itoa(i))
+					return nil
+				})
+				require.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		got, err := b.store.GetTimer(b.ctx, "hot")
+		require.NoError(t, err)
+		require.Len(t, got.Fired, n, "every one of the %d updates must be kept", n)
+	})
+	t.Run("DueTimersOrderAndLimit", func(t *testing.T) {
+		t.Parallel()
+		b := setupTimers(t, h)
+		// Three timers started on consecutive days; their warnings fall due in that order.
+		for i, id := range []string{"c", "a", "b"} {
+			require.NoError(t, b.store.CreateTimer(b.ctx, b.newTimer(t, id, b.now.AddDate(0, 0, []int{2, 0, 1}[i]))))
+		}
+		stopped := b.newTimer(t, "stopped", b.now)
+		require.NoError(t, stopped.Stop(b.cal, b.now.Add(time.Hour), rule5, "done"))
+		require.True(t, stopped.NextAt.IsZero())
+		require.NoError(t, b.store.CreateTimer(b.ctx, stopped))
+
+		none, err := b.store.DueTimers(b.ctx, b.now, 10)
+		require.NoError(t, err)
+		require.Empty(t, none)
+
+		far := b.now.AddDate(0, 1, 0)
+		due, err := b.store.DueTimers(b.ctx, far, 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"a", "b", "c"}, ids(due))
+		due, err = b.store.DueTimers(b.ctx, far, 2)
+		require.NoError(t, err)
+		require.Equal(t, []string{"a", "b"}, ids(due))
+	})
+	t.Run("ClaimFiringOnce", func(t *testing.T) {
+		t.Parallel()
+		b := setupTimers(t, h)
+		tm := b.newTimer(t, "t1", b.now)
+		require.NoError(t, b.store.CreateTimer(b.ctx, tm))
+		f := tm.DueRungs(b.cal, b.now.AddDate(0, 1, 0))[0]
+		const n = 16
+		var wins sync.WaitGroup
+		results := make(chan bool, n)
+		for range n {
+			wins.Go(func() {
+				ok, err := b.store.ClaimFiring(b.ctx, f)
+				require.NoError(t, err)
+				results <- ok
+			})
+		}
+		wins.Wait()
+		close(results)
+		won := 0
+		for ok := range results {
+			if ok {
+				won++
+			}
+		}
+		require.Equal(t, 1, won, "exactly one concurrent claim wins")
+		got, err := b.store.Firings(b.ctx, "t1")
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		require.Equal(t, f.Key(), got[0].Key())
+		require.Equal(t, f.Rung, got[0].Rung)
+	})
+	t.Run("ConcurrentSweepersFireEachRungOnce", func(t *testing.T) {
+		t.Parallel()
+		b := setupTimers(t, h)
+		const timers = 20
+		for i := range timers {
+			require.NoError(t, b.store.CreateTimer(b.ctx, b.newTimer(t, fmt.Sprintf("t%02d", i), b.now)))
+		}
+		clock := deadlinestest.NewClock(b.now.AddDate(0, 1, 0)) // past every warning and breach
+		var mu sync.Mutex
+		handled := map[string]int{}
+		handle := func(_ context.Context, f deadlines.Firing) error {
+			mu.Lock()
+			defer mu.Unlock()
+			handled[f.Key()]++
+			return nil
+		}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				s, err := deadlines.NewSweeper(b.store, b.cal, clock, handle)
+				require.NoError(t, err)
+				_, err = s.Sweep(b.ctx)
+				require.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		require.Len(t, handled, timers*2, "a warning and a breach per timer")
+		for k, n := range handled {
+			require.Equal(t, 1, n, "rung %s fired %d times", k, n)
+		}
+		due, err := b.store.DueTimers(b.ctx, clock.Now(), timers)
+		require.NoError(t, err)
+		require.Empty(t, due, "every timer's NextAt moved past its fired rungs")
+	})
+}
+
+func ids(ts []*deadlines.Timer) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.ID
+	}
+	return out
+}
+
+func benchTimers(b *testing.B, h Harness) {
+	b.Run("UpdateTimer", func(b *testing.B) {
+		bb := setupTimers(b, h)
+		require.NoError(b, bb.store.CreateTimer(bb.ctx, bb.newTimer(b, "t", bb.now)))
+		b.ReportAllocs()
+		for b.Loop() {
+			err := bb.store.UpdateTimer(bb.ctx, "t", func(tm *deadlines.Timer) error {
+				tm.NextAt = tm.NextAt.Add(time.Second)
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ClaimFiring", func(b *testing.B) {
+		bb := setupTimers(b, h)
+		tm := bb.newTimer(b, "t", bb.now)
+		f := tm.DueRungs(bb.cal, bb.now.AddDate(0, 1, 0))[0]
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			f.TimerID = strconv.Itoa(i)
+			i++
+			if _, err := bb.store.ClaimFiring(bb.ctx, f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

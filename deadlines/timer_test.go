@@ -1,0 +1,263 @@
+package deadlines_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/qyzmet/qyzmet/deadlines"
+)
+
+type timerBundle struct {
+	cal   *deadlines.Calendar
+	timer *deadlines.Timer
+}
+
+// setupTimer starts "within 5 working days" (Rules130 p.5) on Monday 17 Mar
+// 2025 at 10:00: due Thursday 27 Mar (21–25 Mar are Nauryz days off).
+func setupTimer(t *testing.T, rungs ...deadlines.Rung) *timerBundle {
+	t.Helper()
+	c := kzCal()
+	tm, err := deadlines.NewTimer(c, "t1", "test", deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: p5}, at(t, c, "2025-03-17 10:00"), rungs...)
+	require.NoError(t, err)
+	require.Equal(t, "2025-03-27", day(tm.Deadline(c).Due))
+	return &timerBundle{cal: c, timer: tm}
+}
+
+func TestTimerLedger(t *testing.T) {
+	t.Parallel()
+	p8 := deadlines.Cite(deadlines.Rules130, 8)
+	tests := []struct {
+		name     string
+		ops      func(t *testing.T, b *timerBundle)
+		now      string
+		state    deadlines.TimerState
+		cycle    int
+		due      string
+		elapsed  int
+		remain   int
+		paused   int
+		breached bool
+	}{
+		{
+			name: "running", now: "2025-03-26 10:00", state: deadlines.TimerRunning, cycle: 1,
+			due: "2025-03-27", elapsed: 4, remain: 1,
+		},
+		{
+			name: "breached at 24:00 of the due date", now: "2025-03-28 00:00", state: deadlines.TimerRunning, cycle: 1,
+			due: "2025-03-27", elapsed: 6, breached: true,
+		},
+		{
+			name: "pause and resume move the due date by the paused working days",
+			ops: func(t *testing.T, b *timerBundle) {
+				require.NoError(t, b.timer.Pause(b.cal, at(t, b.cal, "2025-03-18 14:00"), p5, "documents requested"))
+				require.NoError(t, b.timer.Resume(b.cal, at(t, b.cal, "2025-03-20 09:00"), p5, "documents received"))
+			},
+			now: "2025-03-28 12:00", state: deadlines.TimerRunning, cycle: 1, due: "2025-03-31", elapsed: 4, remain: 1, paused: 2,
+		},
+		{
+			name: "paused: the due date is shown as if resumed now and never breaches",
+			ops: func(t *testing.T, b *timerBundle) {
+				require.NoError(t, b.timer.Pause(b.cal, at(t, b.cal, "2025-03-18 14:00"), p5, "documents requested"))
+			},
+			now: "2025-04-10 12:00", state: deadlines.TimerPaused, cycle: 1,
+			due: "2025-04-16", elapsed: 1, remain: 4, paused: 14,
+		},
+		{
+			name: "extend by 3 working days",
+			ops: func(t *testing.T, b *timerBundle) {
+				require.NoError(t, b.timer.Extend(b.cal, at(t, b.cal, "2025-03-20 09:00"), deadlines.Term{Kind: deadlines.WorkingDays, N: 3, Rule: p8}, "agreed"))
+			},
+			now: "2025-03-31 09:00", state: deadlines.TimerRunning, cycle: 1, due: "2025-04-01", elapsed: 7, remain: 1,
+		},
+		{
+			name: "stopped in time is met",
+			ops: func(t *testing.T, b *timerBundle) {
+				require.NoError(t, b.timer.Stop(b.cal, at(t, b.cal, "2025-03-27 16:00"), p5, "appointed"))
+			},
+			now: "2025-05-01 00:00", state: deadlines.TimerStopped, cycle: 1, due: "2025-03-27", elapsed: 5,
+		},
+		{
+			name: "stopped late is breached",
+			ops: func(t *testing.T, b *timerBundle) {
+				require.NoError(t, b.timer.Stop(b.cal, at(t, b.cal, "2025-03-28 09:00"), p5, "appointed late"))
+			},
+			now: "2025-05-01 00:00", state: deadlines.TimerStopped, cycle: 1, due: "2025-03-27", elapsed: 6, breached: true,
+		},
+		{
+			name: "restart counts a fresh term from the new event",
+			ops: func(t *testing.T, b *timerBundle) {
+				require.NoError(t, b.timer.Pause(b.cal, at(t, b.cal, "2025-03-18 14:00"), p5, "documents incomplete"))
+				require.NoError(t, b.timer.Restart(b.cal, at(t, b.cal, "2025-04-10 11:00"), deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: p5}, "documents re-submitted"))
+			},
+			now: "2025-04-14 10:00", state: deadlines.TimerRunning, cycle: 2, due: "2025-04-17", elapsed: 2, remain: 3,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setupTimer(t)
+			if tt.ops != nil {
+				tt.ops(t, b)
+			}
+			s := b.timer.Status(b.cal, at(t, b.cal, tt.now))
+			require.Equal(t, tt.state, s.State)
+			require.Equal(t, tt.cycle, s.Cycle)
+			require.Equal(t, tt.due, day(s.Deadline.Due))
+			require.Equal(t, tt.elapsed, s.ElapsedWorkdays, "elapsed")
+			require.Equal(t, tt.remain, s.RemainingWorkdays, "remaining")
+			require.Equal(t, tt.paused, s.PausedDays, "paused")
+			require.Equal(t, tt.breached, s.Breached)
+			if tt.breached {
+				require.Equal(t, s.Deadline.Ends, s.BreachedAt)
+				require.Equal(t, at(t, b.cal, tt.due).AddDate(0, 0, 1), s.BreachedAt)
+			} else {
+				require.True(t, s.BreachedAt.IsZero())
+			}
+		})
+	}
+}
+
+func TestTimerCalendarDayTermPausesInCalendarDays(t *testing.T) {
+	t.Parallel()
+	c := kzCal()
+	tm, err := deadlines.NewTimer(c, "cd", "test", deadlines.Term{Kind: deadlines.CalendarDays, N: 10}, at(t, c, "2025-03-03 10:00"))
+	require.NoError(t, err)
+	require.Equal(t, "2025-03-13", day(tm.Deadline(c).Due))
+	require.NoError(t, tm.Pause(c, at(t, c, "2025-03-05 10:00"), deadlines.Citation{}, "suspended"))
+	require.NoError(t, tm.Resume(c, at(t, c, "2025-03-08 10:00"), deadlines.Citation{}, "resumed"))
+	s := tm.Status(c, at(t, c, "2025-03-10 10:00"))
+	require.Equal(t, "2025-03-17", day(s.Deadline.Due), "13 Mar + 3 days = Sunday 16 Mar, rolled to Monday")
+	require.Equal(t, 3, s.PausedDays)
+}
+
+func TestTimerRejectsBadEntriesAndChangesNothing(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		prepare  func(t *testing.T, b *timerBundle)
+		op       func(b *timerBundle, c func(string) time.Time) error
+		sentinel error
+	}{
+		{"resume a running timer", nil,
+			func(b *timerBundle, c func(string) time.Time) error {
+				return b.timer.Resume(b.cal, c("2025-03-18 10:00"), p5, "")
+			}, deadlines.ErrConflict},
+		{"pause twice", func(t *testing.T, b *timerBundle) {
+			require.NoError(t, b.timer.Pause(b.cal, at(t, b.cal, "2025-03-18 10:00"), p5, ""))
+		}, func(b *timerBundle, c func(string) time.Time) error {
+			return b.timer.Pause(b.cal, c("2025-03-19 10:00"), p5, "")
+		}, deadlines.ErrConflict},
+		{"entry before the last one", nil,
+			func(b *timerBundle, c func(string) time.Time) error {
+				return b.timer.Pause(b.cal, c("2025-03-16 10:00"), p5, "")
+			}, deadlines.ErrInvalid},
+		{"zero time", nil,
+			func(b *timerBundle, _ func(string) time.Time) error {
+				return b.timer.Pause(b.cal, time.Time{}, p5, "")
+			}, deadlines.ErrInvalid},
+		{"pause after the term ended", nil,
+			func(b *timerBundle, c func(string) time.Time) error {
+				return b.timer.Pause(b.cal, c("2025-03-28 00:00"), p5, "")
+			}, deadlines.ErrTermExpired},
+		{"extend by zero", nil,
+			func(b *timerBundle, c func(string) time.Time) error {
+				return b.timer.Extend(b.cal, c("2025-03-18 10:00"), deadlines.Term{Kind: deadlines.WorkingDays, N: 0, Rule: p5}, "")
+			}, deadlines.ErrInvalid},
+		{"extend to the 5th of next month", nil,
+			func(b *timerBundle, c func(string) time.Time) error {
+				return b.timer.Extend(b.cal, c("2025-03-18 10:00"), deadlines.Term{Kind: deadlines.DayOfNextMonth, N: 5, Rule: p5}, "")
+			}, deadlines.ErrInvalid},
+		{"extend while paused", func(t *testing.T, b *timerBundle) {
+			require.NoError(t, b.timer.Pause(b.cal, at(t, b.cal, "2025-03-18 10:00"), p5, ""))
+		}, func(b *timerBundle, c func(string) time.Time) error {
+			return b.timer.Extend(b.cal, c("2025-03-19 10:00"), deadlines.Term{Kind: deadlines.WorkingDays, N: 1, Rule: p5}, "")
+		}, deadlines.ErrConflict},
+		{"pause a stopped timer", func(t *testing.T, b *timerBundle) {
+			require.NoError(t, b.timer.Stop(b.cal, at(t, b.cal, "2025-03-18 10:00"), p5, ""))
+		}, func(b *timerBundle, c func(string) time.Time) error {
+			return b.timer.Pause(b.cal, c("2025-03-19 10:00"), p5, "")
+		}, deadlines.ErrConflict},
+		{"restart with a bad term", nil,
+			func(b *timerBundle, c func(string) time.Time) error {
+				return b.timer.Restart(b.cal, c("2025-03-19 10:00"), deadlines.Term{Kind: deadlines.WorkingDays, N: -3, Rule: p5}, "")
+			}, deadlines.ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setupTimer(t)
+			if tt.prepare != nil {
+				tt.prepare(t, b)
+			}
+			before := b.timer.Clone()
+			err := tt.op(b, func(s string) time.Time { return at(t, b.cal, s) })
+			require.ErrorIs(t, err, tt.sentinel)
+			var re *deadlines.RuleError
+			require.ErrorAs(t, err, &re)
+			require.NotEmpty(t, re.Field)
+			require.Equal(t, before, b.timer, "a rejected entry changes nothing")
+		})
+	}
+}
+
+func TestNewTimerRejectsBadInput(t *testing.T) {
+	t.Parallel()
+	c := kzCal()
+	start := at(t, c, "2025-03-17 10:00")
+	term := deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: p5}
+	_, err := deadlines.NewTimer(c, "", "s", term, start)
+	require.ErrorIs(t, err, deadlines.ErrInvalid)
+	_, err = deadlines.NewTimer(c, "t", "s", deadlines.Term{Kind: deadlines.WorkingDays, N: -1, Rule: p5}, start)
+	require.ErrorIs(t, err, deadlines.ErrInvalid)
+	_, err = deadlines.NewTimer(c, "t", "s", term, start, deadlines.Breach(p5), deadlines.Breach(p5))
+	require.ErrorIs(t, err, deadlines.ErrInvalid, "rung names are unique")
+	_, err = deadlines.NewTimer(nil, "t", "s", term, start)
+	require.ErrorIs(t, err, deadlines.ErrInvalid)
+}
+
+func TestTimerRungs(t *testing.T) {
+	t.Parallel()
+	b := setupTimer(t, deadlines.Warning(1, p5), deadlines.Breach(p5), deadlines.Rung{Name: "escalate", Offset: 2, Rule: deadlines.Cite(deadlines.Rules130, 12)})
+	c := b.cal
+	// Due Thursday 27 Mar: the warning at 00:00 of Wednesday 26 Mar, the
+	// breach at 24:00 of the 27th, the escalation at 24:00 of Monday 31 Mar.
+	require.Equal(t, at(t, c, "2025-03-26"), b.timer.NextAt)
+	require.Empty(t, b.timer.DueRungs(c, at(t, c, "2025-03-25 23:59")))
+
+	due := b.timer.DueRungs(c, at(t, c, "2025-04-01 00:00"))
+	require.Len(t, due, 3)
+	require.Equal(t, []string{"warning-1", "breach", "escalate"}, []string{due[0].Rung.Name, due[1].Rung.Name, due[2].Rung.Name})
+	require.Equal(t, at(t, c, "2025-03-28"), due[1].At)
+	require.Equal(t, at(t, c, "2025-04-01"), due[2].At)
+	require.Equal(t, "t1/1/breach", due[1].Key())
+	require.Equal(t, "2025-03-27", day(due[1].Deadline.Due))
+
+	b.timer.MarkFired(c, due[0].Key())
+	require.Equal(t, at(t, c, "2025-03-28"), b.timer.NextAt)
+	b.timer.MarkFired(c, due[1].Key(), due[2].Key())
+	require.True(t, b.timer.NextAt.IsZero())
+
+	// A restart opens a new cycle whose rungs fire again.
+	require.NoError(t, b.timer.Restart(c, at(t, c, "2025-04-10 11:00"), deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: p5}, "re-submitted"))
+	require.Equal(t, at(t, c, "2025-04-16"), b.timer.NextAt)
+	require.Equal(t, "t1/2/warning-1", b.timer.DueRungs(c, at(t, c, "2025-04-16"))[0].Key())
+}
+
+func TestTimerRungsWhilePausedAndAfterStop(t *testing.T) {
+	t.Parallel()
+	b := setupTimer(t, deadlines.Warning(1, p5), deadlines.Breach(p5))
+	c := b.cal
+	require.NoError(t, b.timer.Pause(c, at(t, c, "2025-03-18 10:00"), p5, "documents requested"))
+	require.True(t, b.timer.NextAt.IsZero(), "a paused timer has nothing to fire")
+	require.Empty(t, b.timer.DueRungs(c, at(t, c, "2025-06-01")))
+	require.NoError(t, b.timer.Resume(c, at(t, c, "2025-03-19 10:00"), p5, "received"))
+	require.Equal(t, at(t, c, "2025-03-27"), b.timer.NextAt, "the warning moved one working day")
+
+	// Stopped after the warning was due but before the breach: only the warning is still owed.
+	require.NoError(t, b.timer.Stop(c, at(t, c, "2025-03-27 12:00"), p5, "done"))
+	due := b.timer.DueRungs(c, at(t, c, "2025-06-01"))
+	require.Len(t, due, 1)
+	require.Equal(t, "warning-1", due[0].Rung.Name)
+}

@@ -1,0 +1,17 @@
+// Package examples holds qyzmet's runnable demos. The documentation examples
+// (Example… functions) live next to the packages they document; this tree
+// shows the library behind an HTTP server.
+//
+// # Contents
+//
+//   - server: the demo, the only main package here. It serves the
+//     Kazakhstan calendar and the term API until SIGINT or SIGTERM:
+//     go run ./examples/server -addr 127.0.0.1:8080
+//   - internal/calendarapi: the calendar and terms HTTP API. GET
+//     /v1/calendar/kz/{year} lists a year's holidays, weekend shifts and
+//     decree transfers; GET /v1/terms computes when a legal term (for example
+//     Rules130 p.5, "within 5 working days") is due and which non-working
+//     days it skipped. It is a thin adapter: a Go 1.22 ServeMux with method
+//     patterns, one function mapping domain errors to HTTP status, and
+//     httptest tests.
+package examples

@@ -1,0 +1,97 @@
+// Command server is the qyzmet demo server: the Kazakhstan working-day
+// calendar and legal-term API of examples/internal/calendarapi.
+//
+//	go run ./examples/server -addr 127.0.0.1:8080
+//	curl http://127.0.0.1:8080/v1/calendar/kz/2025
+//	curl 'http://127.0.0.1:8080/v1/terms?from=2025-03-20&kind=working-days&n=5&rule=Rules130+p.5'
+//
+// It stops gracefully on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // the calendar needs Asia/Almaty even where the system has no zone database
+
+	"github.com/qyzmet/qyzmet/deadlines/kz"
+	"github.com/qyzmet/qyzmet/examples/internal/calendarapi"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done, then shuts down gracefully. It prints the
+// bound address to stdout once the listener is open.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	cal, err := kz.New()
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           calendarapi.NewHandler(cal, logger),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelError),
+	}
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", *addr)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(stdout, "qyzmet demo listening on http://%s\n", ln.Addr()); err != nil {
+		return errors.Join(err, ln.Close())
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "calendar_version", cal.Version())
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err // Serve returns only on failure before Shutdown
+	case <-ctx.Done():
+	}
+
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
