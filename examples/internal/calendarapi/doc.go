@@ -1,14 +1,15 @@
 // Package calendarapi is the demo server's HTTP API over a working-day
-// calendar: which days of a year are not ordinary working days, and when a
+// calendar: which days of a year are not working days, and when a
 // legal term is due and why.
 //
 // # Endpoints
 //
 // NewHandler serves, on a Go 1.22 [net/http.ServeMux] with method patterns:
 //
-//	GET /v1/calendar/kz/{year}   every holiday, weekend shift and decree transfer of
-//	                             the year, with counts of ordinary weekend days and
-//	                             of working days; year is 1992–2100
+//	GET /v1/calendar/kz/{year}   every non-working day of the year with its reason
+//	                             (weekend, holiday, weekend shift, decree transfer),
+//	                             names and source, the weekend days made working by
+//	                             decree, and the counts; year is 1992–2100
 //	GET /v1/terms?from=2025-03-20&kind=working-days&n=5&rule=Rules130+p.5
 //	                             the deadline of a term, the non-working days it
 //	                             skipped and one English sentence that says so

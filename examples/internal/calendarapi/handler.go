@@ -89,9 +89,9 @@ type calendarResponse struct {
 	Year            int    `json:"year"`
 	CalendarVersion string `json:"calendar_version"`
 	Confirmed       bool   `json:"confirmed"`
-	Weekends        int    `json:"weekends"` // ordinary weekend days, not listed in Days
 	Workdays        int    `json:"workdays"`
-	Days            []day  `json:"days"`
+	DaysOff         int    `json:"days_off"`
+	Days            []day  `json:"days"` // every day that is not an ordinary working day
 }
 
 func (h *handler) calendar(w http.ResponseWriter, r *http.Request) {
@@ -103,20 +103,19 @@ func (h *handler) calendar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := h.cal
-	weekends := 0
+	resp := calendarResponse{Year: year, CalendarVersion: c.Version(), Confirmed: c.Confirmed(year), Days: []day{}}
 	for d := c.Date(year, 1, 1); d.Year() == year; d = c.Date(year, d.Month(), d.Day()+1) {
-		if c.Explain(d).Kind == deadlines.DayWeekend {
-			weekends++
+		info := c.Explain(d)
+		if info.Workday {
+			resp.Workdays++
+		} else {
+			resp.DaysOff++
+		}
+		if info.Kind != deadlines.DayWorking {
+			resp.Days = append(resp.Days, dayOf(info))
 		}
 	}
-	writeJSON(w, http.StatusOK, calendarResponse{
-		Year:            year,
-		CalendarVersion: c.Version(),
-		Confirmed:       c.Confirmed(year),
-		Weekends:        weekends,
-		Workdays:        c.WorkdaysBetween(c.Date(year-1, 12, 31), c.Date(year, 12, 31)),
-		Days:            daysOf(c.Year(year)),
-	})
+	writeJSON(w, http.StatusOK, resp)
 }
 
 type termsResponse struct {

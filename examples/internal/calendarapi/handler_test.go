@@ -33,7 +33,7 @@ type (
 		Year            int       `json:"year"`
 		CalendarVersion string    `json:"calendar_version"`
 		Confirmed       bool      `json:"confirmed"`
-		Weekends        int       `json:"weekends"`
+		DaysOff         int       `json:"days_off"`
 		Workdays        int       `json:"workdays"`
 		Days            []dayBody `json:"days"`
 	}
@@ -143,6 +143,7 @@ func TestCalendar(t *testing.T) {
 				},
 				{Date: "2025-01-03", Kind: "transferred-day-off", Decree: "G24G0000436"},
 				{Date: "2025-01-05", Kind: "transferred-working-day", Workday: true, Decree: "G24G0000436"},
+				{Date: "2025-01-04", Kind: "weekend"},
 			},
 		},
 		{
@@ -172,7 +173,6 @@ func TestCalendar(t *testing.T) {
 			for _, d := range body.Days {
 				require.NotEmpty(t, d.Source, d.Date)
 				require.Equal(t, !tt.confirmed, d.Estimated, d.Date)
-				require.NotEqual(t, "weekend", d.Kind, d.Date)
 				require.NotEqual(t, "working", d.Kind, d.Date)
 				byDate[d.Date] = d
 				if !d.Workday {
@@ -185,9 +185,10 @@ func TestCalendar(t *testing.T) {
 				want.Source = got.Source
 				require.Equal(t, want, got)
 			}
-			// Every day of the year is a working day, an ordinary weekend day
-			// or a listed day off.
-			require.Equal(t, tt.daysInYr, body.Workdays+body.Weekends+daysOff)
+			// Every day off is listed, and every day is a working day or a day off.
+			require.Equal(t, body.DaysOff, daysOff)
+			require.Equal(t, tt.daysInYr, body.Workdays+body.DaysOff)
+			require.Equal(t, b.cal.WorkdaysBetween(b.cal.Date(tt.year-1, 12, 31), b.cal.Date(tt.year, 12, 31)), body.Workdays)
 		})
 	}
 }
