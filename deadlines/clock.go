@@ -18,5 +18,5 @@ func (f ClockFunc) Now() time.Time { return f() }
 // place in the domain packages that calls time.Now.
 type SystemClock struct{}
 
-// Now returns time.Now().
+// Now reads the wall clock.
 func (SystemClock) Now() time.Time { return time.Now() }

@@ -45,10 +45,12 @@
 // entries; its due date is always recomputed from the ledger. A pause
 // suspends the working days in (pause date, resume date]. Rungs (Warning,
 // Breach, or later escalation steps) fire at instants relative to the due
-// date. A Sweeper finds due rungs through the SweepStore port and fires each
-// (timer, cycle, rung) exactly once: the store's ClaimFiring keeps the
-// firing's key unique, which makes the claim the durable record of the
-// escalation.
+// date; Timer.Schedule lists them and is kept current by the methods.
+// Stores index the schedule whenever they save a timer (alone or inside the
+// aggregate that owns it), so firing never writes to the timer: a Sweeper
+// reads due rungs through the SweepStore port and fires each (timer, cycle,
+// rung) exactly once, because ClaimFiring keeps the firing's key unique.
+// The claim is the durable record of the escalation.
 //
 // # Clock
 //

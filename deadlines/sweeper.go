@@ -7,20 +7,20 @@ import (
 	"time"
 )
 
-// SweepStore is the storage the Sweeper consumes. Implementations must be
-// safe for concurrent use by several sweepers, in one process or many.
+// SweepStore is the storage the Sweeper consumes. A store indexes the
+// Schedule of every timer it saves (in the same write as the timer or its
+// owning aggregate) and records claims. Implementations must be safe for
+// concurrent use by several sweepers, in one process or many.
 type SweepStore interface {
-	// DueTimers returns up to limit timers whose NextAt is set and not after
-	// now, earliest first. The returned timers are copies the caller may keep.
-	DueTimers(ctx context.Context, now time.Time, limit int) ([]*Timer, error)
+	// DueFirings returns up to limit scheduled rungs whose At is not after
+	// now and that have not been claimed, earliest first.
+	DueFirings(ctx context.Context, now time.Time, limit int) ([]Firing, error)
 	// ClaimFiring records f under f.Key(). It returns true when this call
 	// recorded it and false when the key was recorded before: of any number
-	// of concurrent calls with one key, exactly one returns true.
+	// of concurrent calls with one key, exactly one returns true. A claimed
+	// firing is no longer returned by DueFirings, and saving its timer again
+	// does not schedule it again.
 	ClaimFiring(ctx context.Context, f Firing) (bool, error)
-	// UpdateTimer loads the timer, calls fn and saves the result atomically.
-	// It returns an error wrapping ErrNotFound for an unknown id; when fn
-	// returns an error nothing is saved and that error is returned.
-	UpdateTimer(ctx context.Context, id string, fn func(*Timer) error) error
 }
 
 // FiringHandler acts on a rung that fired: it raises the escalation. It
@@ -58,68 +58,44 @@ func NewSweeper(store SweepStore, cal *Calendar, clock Clock, handle FiringHandl
 }
 
 // Sweep fires every rung due now and returns the firings this call claimed.
-// It processes due timers in batches until none is left.
+// It works in batches until nothing due is left unclaimed.
 func (s *Sweeper) Sweep(ctx context.Context) ([]Firing, error) {
 	now := s.clock.Now()
 	var claimed []Firing
 	var errs []error
-	seen := map[string]bool{}
+	failed := map[string]bool{}
 	for {
-		timers, err := s.store.DueTimers(ctx, now, s.batch)
+		due, err := s.store.DueFirings(ctx, now, s.batch)
 		if err != nil {
 			return claimed, fmt.Errorf("deadlines: sweep: %w", err)
 		}
 		progress := false
-		for _, t := range timers {
-			if seen[t.ID] {
-				continue // its NextAt did not move (e.g. a failed update); next sweep retries
+		for _, f := range due {
+			if failed[f.Key()] {
+				continue // its claim failed in this sweep; the next sweep retries
 			}
-			seen[t.ID] = true
 			progress = true
-			got, err := s.fire(ctx, t, now)
-			claimed = append(claimed, got...)
+			f.FiredAt = now
+			ok, err := s.store.ClaimFiring(ctx, f)
 			if err != nil {
-				errs = append(errs, err)
+				failed[f.Key()] = true
+				errs = append(errs, fmt.Errorf("deadlines: claim %s: %w", f.Key(), err))
+				continue
+			}
+			if !ok {
+				continue // another sweeper fired it
+			}
+			claimed = append(claimed, f)
+			if s.handle != nil {
+				if err := s.handle(ctx, f); err != nil {
+					errs = append(errs, fmt.Errorf("deadlines: handle %s: %w", f.Key(), err))
+				}
 			}
 		}
-		if !progress || len(timers) < s.batch {
+		if !progress || len(due) < s.batch {
 			return claimed, errors.Join(errs...)
 		}
 	}
-}
-
-func (s *Sweeper) fire(ctx context.Context, t *Timer, now time.Time) ([]Firing, error) {
-	var claimed []Firing
-	var keys []string
-	var errs []error
-	for _, f := range t.DueRungs(s.cal, now) {
-		f.FiredAt = now
-		ok, err := s.store.ClaimFiring(ctx, f)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("deadlines: claim %s: %w", f.Key(), err))
-			continue
-		}
-		keys = append(keys, f.Key())
-		if !ok {
-			continue // another sweeper fired it
-		}
-		claimed = append(claimed, f)
-		if s.handle != nil {
-			if err := s.handle(ctx, f); err != nil {
-				errs = append(errs, fmt.Errorf("deadlines: handle %s: %w", f.Key(), err))
-			}
-		}
-	}
-	if len(keys) > 0 {
-		err := s.store.UpdateTimer(ctx, t.ID, func(fresh *Timer) error {
-			fresh.MarkFired(s.cal, keys...)
-			return nil
-		})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("deadlines: mark fired on %s: %w", t.ID, err))
-		}
-	}
-	return claimed, errors.Join(errs...)
 }
 
 // Run sweeps every interval until ctx is done, reporting each sweep's

@@ -87,10 +87,13 @@ type Timer struct {
 	Subject string   `json:"subject"` // what the term is about, e.g. "onboarding/123/appoint"
 	Rungs   []Rung   `json:"rungs"`
 	Ledger  []Entry  `json:"ledger"`
-	Fired   []string `json:"fired,omitempty"` // keys of fired rungs (see Firing.Key)
-	// NextAt is the instant of the next rung to fire; zero when none is
-	// pending. The methods keep it current; stores index it for the Sweeper.
-	NextAt time.Time `json:"next_at,omitzero"`
+	// Schedule is the current cycle's rungs with the instants they fire, in
+	// time order, kept current by the methods: what a store indexes for the
+	// Sweeper whenever it saves the timer. A paused timer has none; a stopped
+	// one keeps only the rungs that fell due while it ran (a step done late
+	// still escalates). Whether a rung has fired is the store's record
+	// (SweepStore.ClaimFiring), not the timer's.
+	Schedule []Firing `json:"schedule,omitempty"`
 }
 
 // NewTimer starts a timer for term at start. Rungs default to the breach
@@ -111,7 +114,7 @@ func NewTimer(c *Calendar, id, subject string, term Term, start time.Time, rungs
 		return nil, err
 	}
 	t := &Timer{ID: id, Subject: subject, Rungs: slices.Clone(rungs), Ledger: []Entry{{Kind: EntryStart, At: start, Term: term, Rule: term.Rule}}}
-	t.refresh(c)
+	t.Schedule = t.schedule(c)
 	return t, nil
 }
 
@@ -254,7 +257,7 @@ func (t *Timer) append(c *Calendar, e Entry, field string) error {
 		}
 	}
 	t.Ledger = append(t.Ledger, e)
-	t.refresh(c)
+	t.Schedule = t.schedule(c)
 	return nil
 }
 
@@ -313,9 +316,8 @@ func rungAt(c *Calendar, d Deadline, r Rung) time.Time {
 	}
 }
 
-// pending lists the current cycle's unfired rungs in time order. A paused
-// timer has none; a stopped one keeps only those due while it ran.
-func (t *Timer) pending(c *Calendar) []Firing {
+// schedule computes Timer.Schedule.
+func (t *Timer) schedule(c *Calendar) []Firing {
 	cy := t.replay(c)
 	if cy.state == TimerPaused {
 		return nil
@@ -323,7 +325,7 @@ func (t *Timer) pending(c *Calendar) []Firing {
 	var out []Firing
 	for _, r := range t.Rungs {
 		f := Firing{TimerID: t.ID, Subject: t.Subject, Cycle: cy.n, Rung: r, At: rungAt(c, cy.deadline, r), Deadline: cy.deadline}
-		if slices.Contains(t.Fired, f.Key()) || (cy.state == TimerStopped && f.At.After(cy.stopped)) {
+		if cy.state == TimerStopped && f.At.After(cy.stopped) {
 			continue
 		}
 		out = append(out, f)
@@ -332,40 +334,11 @@ func (t *Timer) pending(c *Calendar) []Firing {
 	return out
 }
 
-func (t *Timer) refresh(c *Calendar) {
-	t.NextAt = time.Time{}
-	if p := t.pending(c); len(p) > 0 {
-		t.NextAt = p[0].At
-	}
-}
-
-// DueRungs lists the rungs due at now that have not been marked fired.
-func (t *Timer) DueRungs(c *Calendar, now time.Time) []Firing {
-	var out []Firing
-	for _, f := range t.pending(c) {
-		if f.At.After(now) {
-			break
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
-// MarkFired records that the rungs with these keys have fired and moves NextAt on.
-func (t *Timer) MarkFired(c *Calendar, keys ...string) {
-	for _, k := range keys {
-		if !slices.Contains(t.Fired, k) {
-			t.Fired = append(t.Fired, k)
-		}
-	}
-	t.refresh(c)
-}
-
 // Clone returns a deep copy of t.
 func (t *Timer) Clone() *Timer {
 	c := *t
 	c.Rungs = slices.Clone(t.Rungs)
 	c.Ledger = slices.Clone(t.Ledger)
-	c.Fired = slices.Clone(t.Fired)
+	c.Schedule = slices.Clone(t.Schedule)
 	return &c
 }

@@ -217,47 +217,39 @@ func TestNewTimerRejectsBadInput(t *testing.T) {
 	require.ErrorIs(t, err, deadlines.ErrInvalid)
 }
 
+func scheduleKeys(fs []deadlines.Firing) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Key()+" "+f.At.Format("2006-01-02 15:04"))
+	}
+	return out
+}
+
 func TestTimerRungs(t *testing.T) {
 	t.Parallel()
 	b := setupTimer(t, deadlines.Warning(1, p5), deadlines.Breach(p5), deadlines.Rung{Name: "escalate", Offset: 2, Rule: deadlines.Cite(deadlines.Rules130, 12)})
 	c := b.cal
 	// Due Thursday 27 Mar: the warning at 00:00 of Wednesday 26 Mar, the
 	// breach at 24:00 of the 27th, the escalation at 24:00 of Monday 31 Mar.
-	require.Equal(t, at(t, c, "2025-03-26"), b.timer.NextAt)
-	require.Empty(t, b.timer.DueRungs(c, at(t, c, "2025-03-25 23:59")))
-
-	due := b.timer.DueRungs(c, at(t, c, "2025-04-01 00:00"))
-	require.Len(t, due, 3)
-	require.Equal(t, []string{"warning-1", "breach", "escalate"}, []string{due[0].Rung.Name, due[1].Rung.Name, due[2].Rung.Name})
-	require.Equal(t, at(t, c, "2025-03-28"), due[1].At)
-	require.Equal(t, at(t, c, "2025-04-01"), due[2].At)
-	require.Equal(t, "t1/1/breach", due[1].Key())
-	require.Equal(t, "2025-03-27", day(due[1].Deadline.Due))
-
-	b.timer.MarkFired(c, due[0].Key())
-	require.Equal(t, at(t, c, "2025-03-28"), b.timer.NextAt)
-	b.timer.MarkFired(c, due[1].Key(), due[2].Key())
-	require.True(t, b.timer.NextAt.IsZero())
+	require.Equal(t, []string{"t1/1/warning-1 2025-03-26 00:00", "t1/1/breach 2025-03-28 00:00", "t1/1/escalate 2025-04-01 00:00"}, scheduleKeys(b.timer.Schedule))
+	require.Equal(t, "2025-03-27", day(b.timer.Schedule[1].Deadline.Due))
+	require.Equal(t, deadlines.Cite(deadlines.Rules130, 12), b.timer.Schedule[2].Rung.Rule)
 
 	// A restart opens a new cycle whose rungs fire again.
 	require.NoError(t, b.timer.Restart(c, at(t, c, "2025-04-10 11:00"), deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: p5}, "re-submitted"))
-	require.Equal(t, at(t, c, "2025-04-16"), b.timer.NextAt)
-	require.Equal(t, "t1/2/warning-1", b.timer.DueRungs(c, at(t, c, "2025-04-16"))[0].Key())
+	require.Equal(t, []string{"t1/2/warning-1 2025-04-16 00:00", "t1/2/breach 2025-04-18 00:00", "t1/2/escalate 2025-04-22 00:00"}, scheduleKeys(b.timer.Schedule))
 }
 
-func TestTimerRungsWhilePausedAndAfterStop(t *testing.T) {
+func TestTimerScheduleWhilePausedAndAfterStop(t *testing.T) {
 	t.Parallel()
 	b := setupTimer(t, deadlines.Warning(1, p5), deadlines.Breach(p5))
 	c := b.cal
 	require.NoError(t, b.timer.Pause(c, at(t, c, "2025-03-18 10:00"), p5, "documents requested"))
-	require.True(t, b.timer.NextAt.IsZero(), "a paused timer has nothing to fire")
-	require.Empty(t, b.timer.DueRungs(c, at(t, c, "2025-06-01")))
+	require.Empty(t, b.timer.Schedule, "a paused timer has nothing to fire")
 	require.NoError(t, b.timer.Resume(c, at(t, c, "2025-03-19 10:00"), p5, "received"))
-	require.Equal(t, at(t, c, "2025-03-27"), b.timer.NextAt, "the warning moved one working day")
+	require.Equal(t, []string{"t1/1/warning-1 2025-03-27 00:00", "t1/1/breach 2025-03-29 00:00"}, scheduleKeys(b.timer.Schedule), "one working day later")
 
 	// Stopped after the warning was due but before the breach: only the warning is still owed.
 	require.NoError(t, b.timer.Stop(c, at(t, c, "2025-03-27 12:00"), p5, "done"))
-	due := b.timer.DueRungs(c, at(t, c, "2025-06-01"))
-	require.Len(t, due, 1)
-	require.Equal(t, "warning-1", due[0].Rung.Name)
+	require.Equal(t, []string{"t1/1/warning-1 2025-03-27 00:00"}, scheduleKeys(b.timer.Schedule))
 }

@@ -1,10 +1,10 @@
 package memory
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -13,18 +13,32 @@ import (
 
 // Store holds every record in memory. The zero value is not usable; call New.
 type Store struct {
-	mu      sync.Mutex
-	timers  map[string]*deadlines.Timer
-	firings map[string]deadlines.Firing
+	mu       sync.Mutex
+	timers   map[string]*deadlines.Timer
+	schedule map[string]map[string]deadlines.Firing // timer ID → key → scheduled rung
+	claimed  map[string]deadlines.Firing            // key → claimed firing
 }
 
 // New returns an empty Store. Values are copied on the way in and out, so
 // callers never share memory with the store, as with a database.
 func New() *Store {
 	return &Store{
-		timers:  map[string]*deadlines.Timer{},
-		firings: map[string]deadlines.Firing{},
+		timers:   map[string]*deadlines.Timer{},
+		schedule: map[string]map[string]deadlines.Firing{},
+		claimed:  map[string]deadlines.Firing{},
 	}
+}
+
+// indexTimer replaces the timer's scheduled rungs with its current Schedule,
+// leaving out those already claimed. The caller holds s.mu.
+func (s *Store) indexTimer(t *deadlines.Timer) {
+	rungs := make(map[string]deadlines.Firing, len(t.Schedule))
+	for _, f := range t.Schedule {
+		if _, done := s.claimed[f.Key()]; !done {
+			rungs[f.Key()] = f
+		}
+	}
+	s.schedule[t.ID] = rungs
 }
 
 // CreateTimer stores a new timer; an existing ID is an error wrapping
@@ -36,6 +50,7 @@ func (s *Store) CreateTimer(_ context.Context, t *deadlines.Timer) error {
 		return fmt.Errorf("memory: timer %q: %w", t.ID, deadlines.ErrConflict)
 	}
 	s.timers[t.ID] = t.Clone()
+	s.indexTimer(t)
 	return nil
 }
 
@@ -67,59 +82,53 @@ func (s *Store) UpdateTimer(_ context.Context, id string, fn func(*deadlines.Tim
 		return fmt.Errorf("memory: timer %q: the update changed its id: %w", id, deadlines.ErrInvalid)
 	}
 	s.timers[id] = work
+	s.indexTimer(work)
 	return nil
 }
 
-// DueTimers returns copies of up to limit timers with NextAt at or before
-// now, earliest first.
-func (s *Store) DueTimers(_ context.Context, now time.Time, limit int) ([]*deadlines.Timer, error) {
+// DueFirings returns up to limit unclaimed scheduled rungs due at now,
+// earliest first.
+func (s *Store) DueFirings(_ context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var due []*deadlines.Timer
-	for _, t := range s.timers {
-		if !t.NextAt.IsZero() && !t.NextAt.After(now) {
-			due = append(due, t)
+	var due []deadlines.Firing
+	for _, rungs := range s.schedule {
+		for _, f := range rungs {
+			if !f.At.After(now) {
+				due = append(due, f)
+			}
 		}
 	}
-	slices.SortFunc(due, func(a, b *deadlines.Timer) int {
-		if c := a.NextAt.Compare(b.NextAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	due = due[:min(limit, len(due))]
-	for i, t := range due {
-		due[i] = t.Clone()
-	}
-	return due, nil
+	slices.SortFunc(due, byAtThenKey)
+	return due[:min(limit, len(due))], nil
+}
+
+func byAtThenKey(a, b deadlines.Firing) int {
+	return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key()))
 }
 
 // ClaimFiring records f under its key once: check-and-set under the lock.
 func (s *Store) ClaimFiring(_ context.Context, f deadlines.Firing) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.firings[f.Key()]; ok {
+	if _, ok := s.claimed[f.Key()]; ok {
 		return false, nil
 	}
-	s.firings[f.Key()] = f
+	s.claimed[f.Key()] = f
+	delete(s.schedule[f.TimerID], f.Key())
 	return true, nil
 }
 
-// Firings returns the recorded firings of a timer, in firing order.
+// Firings returns the claimed firings of a timer, earliest first.
 func (s *Store) Firings(_ context.Context, timerID string) ([]deadlines.Firing, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []deadlines.Firing
-	for _, f := range s.firings {
+	for _, f := range s.claimed {
 		if f.TimerID == timerID {
 			out = append(out, f)
 		}
 	}
-	slices.SortFunc(out, func(a, b deadlines.Firing) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Key(), b.Key())
-	})
+	slices.SortFunc(out, byAtThenKey)
 	return out, nil
 }

@@ -15,11 +15,15 @@ import (
 	"github.com/qyzmet/qyzmet/deadlines"
 )
 
-// TimerStore is what the suite needs of an adapter's timer storage: the
-// deadlines.SweepStore port plus creation and reads.
+// TimerStore is what the suite needs of an adapter's storage of standalone
+// timers: the deadlines.SweepStore port plus creation, updates and reads.
 type TimerStore interface {
 	deadlines.SweepStore
-	// CreateTimer stores a new timer; an existing ID returns an error wrapping
+	// UpdateTimer loads the timer, calls fn and saves the result (re-indexing
+	// its Schedule) atomically. It returns an error wrapping ErrNotFound for
+	// an unknown id; when fn returns an error nothing is saved.
+	UpdateTimer(ctx context.Context, id string, fn func(*deadlines.Timer) error) error
+	// CreateTimer stores a new timer (indexing its Schedule); an existing ID returns an error wrapping
 	// deadlines.ErrConflict.
 	CreateTimer(ctx context.Context, t *deadlines.Timer) error
 	// GetTimer returns the timer or an error wrapping deadlines.ErrNotFound.

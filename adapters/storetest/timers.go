@@ -56,7 +56,7 @@ func runTimers(t *testing.T, h Harness) {
 		require.Len(t, got.Ledger, 1)
 		require.True(t, want.Ledger[0].At.Equal(got.Ledger[0].At))
 		require.Equal(t, want.Ledger[0].Term, got.Ledger[0].Term)
-		require.True(t, want.NextAt.Equal(got.NextAt))
+		require.Equal(t, firingKeys(want.Schedule), firingKeys(got.Schedule))
 		require.Equal(t, want.Deadline(b.cal).Due.Unix(), got.Deadline(b.cal).Due.Unix())
 	})
 	t.Run("NotFoundAndConflict", func(t *testing.T) {
@@ -82,6 +82,9 @@ func runTimers(t *testing.T, h Harness) {
 		got, err := b.store.GetTimer(b.ctx, "t1")
 		require.NoError(t, err)
 		require.Len(t, got.Ledger, 1, "a failed closure must not be saved")
+		due, err := b.store.DueFirings(b.ctx, b.now.AddDate(0, 1, 0), 10)
+		require.NoError(t, err)
+		require.Len(t, due, 2, "nor may it unschedule the timer's rungs")
 	})
 	t.Run("ConcurrentUpdatesLoseNothing", func(t *testing.T) {
 		t.Parallel()
@@ -89,11 +92,10 @@ func runTimers(t *testing.T, h Harness) {
 		require.NoError(t, b.store.CreateTimer(b.ctx, b.newTimer(t, "hot", b.now)))
 		const n = 32
 		var wg sync.WaitGroup
-		for i := range n {
+		for range n {
 			wg.Go(func() {
 				err := b.store.UpdateTimer(b.ctx, "hot", func(tm *deadlines.Timer) error {
-					tm.MarkFired(b.cal, "writer-"+strconv.Itoa(i))
-					return nil
+					return tm.Extend(b.cal, b.now, deadlines.Term{Kind: deadlines.WorkingDays, N: 1, Rule: rule5}, "one more day")
 				})
 				require.NoError(t, err)
 			})
@@ -101,38 +103,49 @@ func runTimers(t *testing.T, h Harness) {
 		wg.Wait()
 		got, err := b.store.GetTimer(b.ctx, "hot")
 		require.NoError(t, err)
-		require.Len(t, got.Fired, n, "every one of the %d updates must be kept", n)
+		require.Len(t, got.Ledger, n+1, "every one of the %d updates must be kept", n)
+		require.Equal(t, b.cal.AddWorkdays(b.now, 5+n), got.Deadline(b.cal).Due)
 	})
-	t.Run("DueTimersOrderAndLimit", func(t *testing.T) {
+	t.Run("DueFiringsOrderLimitAndSchedule", func(t *testing.T) {
 		t.Parallel()
 		b := setupTimers(t, h)
-		// Three timers started on consecutive days; their warnings fall due in that order.
+		// Three timers started on consecutive working days; their rungs fall due in that order.
 		for i, id := range []string{"c", "a", "b"} {
 			require.NoError(t, b.store.CreateTimer(b.ctx, b.newTimer(t, id, b.now.AddDate(0, 0, []int{2, 0, 1}[i]))))
 		}
 		stopped := b.newTimer(t, "stopped", b.now)
 		require.NoError(t, stopped.Stop(b.cal, b.now.Add(time.Hour), rule5, "done"))
-		require.True(t, stopped.NextAt.IsZero())
 		require.NoError(t, b.store.CreateTimer(b.ctx, stopped))
 
-		none, err := b.store.DueTimers(b.ctx, b.now, 10)
+		none, err := b.store.DueFirings(b.ctx, b.now, 10)
 		require.NoError(t, err)
 		require.Empty(t, none)
 
 		far := b.now.AddDate(0, 1, 0)
-		due, err := b.store.DueTimers(b.ctx, far, 10)
+		due, err := b.store.DueFirings(b.ctx, far, 10)
 		require.NoError(t, err)
-		require.Equal(t, []string{"a", "b", "c"}, ids(due))
-		due, err = b.store.DueTimers(b.ctx, far, 2)
+		// a's breach (24:00 on its due date) and c's warning (00:00 the next
+		// day) are the same instant: ties go by key.
+		require.Equal(t, []string{"a/1/warning-1", "b/1/warning-1", "a/1/breach", "c/1/warning-1", "b/1/breach", "c/1/breach"}, firingKeys(due))
+		due, err = b.store.DueFirings(b.ctx, far, 2)
 		require.NoError(t, err)
-		require.Equal(t, []string{"a", "b"}, ids(due))
+		require.Equal(t, []string{"a/1/warning-1", "b/1/warning-1"}, firingKeys(due))
+		require.True(t, due[0].At.Equal(b.cal.AddWorkdays(b.now, 4)), "a's warning: 00:00 of the working day before its due date")
+
+		// Saving a timer re-indexes its schedule: a paused timer has nothing due.
+		require.NoError(t, b.store.UpdateTimer(b.ctx, "a", func(tm *deadlines.Timer) error {
+			return tm.Pause(b.cal, b.now.Add(time.Hour), rule5, "documents requested")
+		}))
+		due, err = b.store.DueFirings(b.ctx, far, 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"b/1/warning-1", "c/1/warning-1", "b/1/breach", "c/1/breach"}, firingKeys(due))
 	})
 	t.Run("ClaimFiringOnce", func(t *testing.T) {
 		t.Parallel()
 		b := setupTimers(t, h)
 		tm := b.newTimer(t, "t1", b.now)
 		require.NoError(t, b.store.CreateTimer(b.ctx, tm))
-		f := tm.DueRungs(b.cal, b.now.AddDate(0, 1, 0))[0]
+		f := tm.Schedule[0]
 		const n = 16
 		var wins sync.WaitGroup
 		results := make(chan bool, n)
@@ -157,6 +170,12 @@ func runTimers(t *testing.T, h Harness) {
 		require.Len(t, got, 1)
 		require.Equal(t, f.Key(), got[0].Key())
 		require.Equal(t, f.Rung, got[0].Rung)
+
+		// A claimed rung is no longer due, even after its timer is saved again.
+		require.NoError(t, b.store.UpdateTimer(b.ctx, "t1", func(*deadlines.Timer) error { return nil }))
+		due, err := b.store.DueFirings(b.ctx, b.now.AddDate(0, 1, 0), 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"t1/1/breach"}, firingKeys(due))
 	})
 	t.Run("ConcurrentSweepersFireEachRungOnce", func(t *testing.T) {
 		t.Parallel()
@@ -188,16 +207,16 @@ func runTimers(t *testing.T, h Harness) {
 		for k, n := range handled {
 			require.Equal(t, 1, n, "rung %s fired %d times", k, n)
 		}
-		due, err := b.store.DueTimers(b.ctx, clock.Now(), timers)
+		due, err := b.store.DueFirings(b.ctx, clock.Now(), timers)
 		require.NoError(t, err)
-		require.Empty(t, due, "every timer's NextAt moved past its fired rungs")
+		require.Empty(t, due, "nothing is left to fire")
 	})
 }
 
-func ids(ts []*deadlines.Timer) []string {
-	out := make([]string, len(ts))
-	for i, t := range ts {
-		out[i] = t.ID
+func firingKeys(fs []deadlines.Firing) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Key()
 	}
 	return out
 }
@@ -209,7 +228,7 @@ func benchTimers(b *testing.B, h Harness) {
 		b.ReportAllocs()
 		for b.Loop() {
 			err := bb.store.UpdateTimer(bb.ctx, "t", func(tm *deadlines.Timer) error {
-				tm.NextAt = tm.NextAt.Add(time.Second)
+				tm.Subject += "."
 				return nil
 			})
 			if err != nil {
@@ -220,7 +239,7 @@ func benchTimers(b *testing.B, h Harness) {
 	b.Run("ClaimFiring", func(b *testing.B) {
 		bb := setupTimers(b, h)
 		tm := bb.newTimer(b, "t", bb.now)
-		f := tm.DueRungs(bb.cal, bb.now.AddDate(0, 1, 0))[0]
+		f := tm.Schedule[0]
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
