@@ -83,10 +83,10 @@ func (s TimerState) MarshalText() ([]byte, error) { return []byte(s.String()), n
 // value owned by one writer at a time (a store's Update closure); its
 // methods are not safe for concurrent use.
 type Timer struct {
-	ID      string   `json:"id"`
-	Subject string   `json:"subject"` // what the term is about, e.g. "onboarding/123/appoint"
-	Rungs   []Rung   `json:"rungs"`
-	Ledger  []Entry  `json:"ledger"`
+	ID      string  `json:"id"`
+	Subject string  `json:"subject"` // what the term is about, e.g. "onboarding/123/appoint"
+	Rungs   []Rung  `json:"rungs"`
+	Ledger  []Entry `json:"ledger"`
 	// Schedule is the current cycle's rungs with the instants they fire, in
 	// time order, kept current by the methods: what a store indexes for the
 	// Sweeper whenever it saves the timer. A paused timer has none; a stopped
