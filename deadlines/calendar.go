@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -87,6 +88,7 @@ type Calendar struct {
 	notes    map[int32]dayNote
 	holidays []Holiday
 	transfer []Transfer
+	zones    *sync.Map // location name → *Calendar, shared by every In of one compilation
 }
 
 type dayNote struct {
@@ -113,6 +115,8 @@ func NewCalendar(opts ...Option) (*Calendar, error) {
 		c.confirm[y-minYear] = true
 	}
 	c.compile()
+	c.zones = &sync.Map{}
+	c.zones.Store(c.loc.String(), c)
 	c.version = cfg.version + "+" + c.digest()
 	if cfg.version == "" {
 		c.version = "custom+" + c.digest()
@@ -268,6 +272,24 @@ func (c *Calendar) index(t time.Time) (int, bool) {
 }
 
 func (c *Calendar) at(i int) time.Time { return time.Unix(c.midnight[i], 0).In(c.loc) }
+
+// In returns the same calendar counting civil dates in loc: the holidays,
+// transfers and version are shared, only the local midnights differ. Results
+// are cached per zone, so In is cheap to call per request. A body's
+// deadlines use the calendar in the body's own zone.
+func (c *Calendar) In(loc *time.Location) *Calendar {
+	if loc == nil || loc.String() == c.loc.String() {
+		return c
+	}
+	if z, ok := c.zones.Load(loc.String()); ok {
+		return z.(*Calendar)
+	}
+	z := *c
+	z.loc = loc
+	z.midnight = localMidnights(time.Date(minYear, 1, 1, 0, 0, 0, 0, time.UTC), len(c.kinds)+1, loc)
+	actual, _ := c.zones.LoadOrStore(loc.String(), &z)
+	return actual.(*Calendar)
+}
 
 // Location returns the time zone whose civil dates the calendar counts.
 func (c *Calendar) Location() *time.Location { return c.loc }

@@ -104,6 +104,15 @@ func TestCalendarCountsCivilDatesInItsOwnZone(t *testing.T) {
 	require.Equal(t, "2023-06-06", day(east.AddWorkdays(instant, 2)))
 	require.Equal(t, aqtau, west.AddWorkdays(instant, 1).Location())
 
+	// In gives the same calendar in another zone, shared and cached.
+	viaIn := east.In(aqtau)
+	require.Same(t, viaIn, east.In(aqtau))
+	require.Same(t, east, east.In(east.Location()))
+	require.Equal(t, east.Version(), viaIn.Version())
+	require.True(t, viaIn.IsWorkday(instant))
+	require.Equal(t, west.AddWorkdays(instant, 7), viaIn.AddWorkdays(instant, 7))
+	require.Equal(t, west.Explain(instant).Kind, viaIn.Explain(instant).Kind)
+
 	// Since 1 Mar 2024 the whole country is UTC+5.
 	after := time.Date(2024, 6, 7, 18, 30, 0, 0, time.UTC)
 	require.Equal(t, east.DayStart(after).Format(time.DateOnly), west.DayStart(after).Format(time.DateOnly))
