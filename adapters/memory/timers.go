@@ -9,40 +9,59 @@ import (
 	"time"
 
 	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/onboarding"
 )
 
-// Store holds every record in memory. The zero value is not usable; call New.
+// Store holds every record in memory behind one mutex. The zero value is
+// not usable; call New.
 type Store struct {
 	mu       sync.Mutex
 	timers   map[string]*deadlines.Timer
 	schedule map[string]map[string]deadlines.Firing // timer ID → key → scheduled rung
 	claimed  map[string]deadlines.Firing            // key → claimed firing
+
+	bodies      map[string]onboarding.Body
+	services    map[string]onboarding.StateService
+	onboardings map[string]*onboarding.Onboarding
+	unique      map[string]string // unique keys ("bin:…", "register:…", "onboarding:service/body") → owner ID
+	requests    map[string]*onboarding.InfoRequest
+	ledgers     map[onboarding.LedgerKey]*onboarding.RefusalLedger
+	trainings   map[string]*onboarding.QualityTraining
 }
 
 // New returns an empty Store. Values are copied on the way in and out, so
 // callers never share memory with the store, as with a database.
 func New() *Store {
 	return &Store{
-		timers:   map[string]*deadlines.Timer{},
-		schedule: map[string]map[string]deadlines.Firing{},
-		claimed:  map[string]deadlines.Firing{},
+		timers:      map[string]*deadlines.Timer{},
+		schedule:    map[string]map[string]deadlines.Firing{},
+		claimed:     map[string]deadlines.Firing{},
+		bodies:      map[string]onboarding.Body{},
+		services:    map[string]onboarding.StateService{},
+		onboardings: map[string]*onboarding.Onboarding{},
+		unique:      map[string]string{},
+		requests:    map[string]*onboarding.InfoRequest{},
+		ledgers:     map[onboarding.LedgerKey]*onboarding.RefusalLedger{},
+		trainings:   map[string]*onboarding.QualityTraining{},
 	}
 }
 
-// indexTimer replaces the timer's scheduled rungs with its current Schedule,
-// leaving out those already claimed. The caller holds s.mu.
-func (s *Store) indexTimer(t *deadlines.Timer) {
-	rungs := make(map[string]deadlines.Firing, len(t.Schedule))
-	for _, f := range t.Schedule {
-		if _, done := s.claimed[f.Key()]; !done {
-			rungs[f.Key()] = f
+// indexTimers replaces each timer's scheduled rungs with its current
+// Schedule, leaving out those already claimed. The caller holds s.mu.
+func (s *Store) indexTimers(ts ...*deadlines.Timer) {
+	for _, t := range ts {
+		rungs := make(map[string]deadlines.Firing, len(t.Schedule))
+		for _, f := range t.Schedule {
+			if _, done := s.claimed[f.Key()]; !done {
+				rungs[f.Key()] = f
+			}
 		}
+		s.schedule[t.ID] = rungs
 	}
-	s.schedule[t.ID] = rungs
 }
 
-// CreateTimer stores a new timer; an existing ID is an error wrapping
-// deadlines.ErrConflict.
+// CreateTimer stores a new standalone timer; an existing ID is an error
+// wrapping deadlines.ErrConflict.
 func (s *Store) CreateTimer(_ context.Context, t *deadlines.Timer) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -50,7 +69,7 @@ func (s *Store) CreateTimer(_ context.Context, t *deadlines.Timer) error {
 		return fmt.Errorf("memory: timer %q: %w", t.ID, deadlines.ErrConflict)
 	}
 	s.timers[t.ID] = t.Clone()
-	s.indexTimer(t)
+	s.indexTimers(t)
 	return nil
 }
 
@@ -82,7 +101,7 @@ func (s *Store) UpdateTimer(_ context.Context, id string, fn func(*deadlines.Tim
 		return fmt.Errorf("memory: timer %q: the update changed its id: %w", id, deadlines.ErrInvalid)
 	}
 	s.timers[id] = work
-	s.indexTimer(work)
+	s.indexTimers(work)
 	return nil
 }
 

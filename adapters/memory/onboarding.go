@@ -1,0 +1,297 @@
+package memory
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/qyzmet/qyzmet/onboarding"
+)
+
+var _ onboarding.Store = (*Store)(nil)
+
+func notFound(kind, id string) error {
+	return fmt.Errorf("memory: %s %q: %w", kind, id, onboarding.ErrNotFound)
+}
+func conflict(kind, id string) error {
+	return fmt.Errorf("memory: %s %q: %w", kind, id, onboarding.ErrConflict)
+}
+
+// CreateBody implements onboarding.Catalogue.
+func (s *Store) CreateBody(_ context.Context, b onboarding.Body) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.bodies[b.ID]; ok {
+		return conflict("body", b.ID)
+	}
+	if _, ok := s.unique["bin:"+b.BIN]; ok {
+		return conflict("body with BIN", b.BIN)
+	}
+	s.bodies[b.ID] = b
+	s.unique["bin:"+b.BIN] = b.ID
+	return nil
+}
+
+// GetBody implements onboarding.Catalogue.
+func (s *Store) GetBody(_ context.Context, id string) (onboarding.Body, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.bodies[id]
+	if !ok {
+		return onboarding.Body{}, notFound("body", id)
+	}
+	return b, nil
+}
+
+// ListBodies implements onboarding.Catalogue.
+func (s *Store) ListBodies(context.Context) ([]onboarding.Body, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.SortedFunc(maps.Values(s.bodies), func(a, b onboarding.Body) int { return cmp.Compare(a.ID, b.ID) }), nil
+}
+
+func cloneService(v onboarding.StateService) onboarding.StateService {
+	v.ActChanges = slices.Clone(v.ActChanges)
+	v.Providers = slices.Clone(v.Providers)
+	return v
+}
+
+// CreateService implements onboarding.Catalogue.
+func (s *Store) CreateService(_ context.Context, v onboarding.StateService) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.services[v.ID]; ok {
+		return conflict("service", v.ID)
+	}
+	if _, ok := s.unique["register:"+v.RegisterNumber]; ok {
+		return conflict("service with register number", v.RegisterNumber)
+	}
+	s.services[v.ID] = cloneService(v)
+	s.unique["register:"+v.RegisterNumber] = v.ID
+	return nil
+}
+
+// GetService implements onboarding.Catalogue.
+func (s *Store) GetService(_ context.Context, id string) (onboarding.StateService, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.services[id]
+	if !ok {
+		return onboarding.StateService{}, notFound("service", id)
+	}
+	return cloneService(v), nil
+}
+
+// ListServices implements onboarding.Catalogue.
+func (s *Store) ListServices(context.Context) ([]onboarding.StateService, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]onboarding.StateService, 0, len(s.services))
+	for _, v := range s.services {
+		out = append(out, cloneService(v))
+	}
+	slices.SortFunc(out, func(a, b onboarding.StateService) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// CreateOnboarding implements onboarding.Onboardings.
+func (s *Store) CreateOnboarding(_ context.Context, o *onboarding.Onboarding) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.onboardings[o.ID]; ok {
+		return conflict("onboarding", o.ID)
+	}
+	pair := "onboarding:" + o.ServiceID + "/" + o.BodyID
+	if _, ok := s.unique[pair]; ok {
+		return conflict("onboarding of service "+o.ServiceID+" with body", o.BodyID)
+	}
+	s.onboardings[o.ID] = o.Clone()
+	s.unique[pair] = o.ID
+	s.indexTimers(o.Timers...)
+	return nil
+}
+
+// GetOnboarding implements onboarding.Onboardings.
+func (s *Store) GetOnboarding(_ context.Context, id string) (*onboarding.Onboarding, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.onboardings[id]
+	if !ok {
+		return nil, notFound("onboarding", id)
+	}
+	return o.Clone(), nil
+}
+
+// UpdateOnboarding implements onboarding.Onboardings.
+func (s *Store) UpdateOnboarding(_ context.Context, id string, fn func(*onboarding.Onboarding) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.onboardings[id]
+	if !ok {
+		return notFound("onboarding", id)
+	}
+	work := o.Clone()
+	if err := fn(work); err != nil {
+		return err
+	}
+	if work.ID != id {
+		return fmt.Errorf("memory: onboarding %q: the update changed its id: %w", id, onboarding.ErrInvalid)
+	}
+	s.onboardings[id] = work
+	s.indexTimers(work.Timers...)
+	return nil
+}
+
+// ListOnboardings implements onboarding.Onboardings.
+func (s *Store) ListOnboardings(_ context.Context, f onboarding.OnboardingFilter) ([]*onboarding.Onboarding, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*onboarding.Onboarding
+	for _, o := range s.onboardings {
+		if (f.BodyID == "" || o.BodyID == f.BodyID) && (f.ServiceID == "" || o.ServiceID == f.ServiceID) {
+			out = append(out, o.Clone())
+		}
+	}
+	slices.SortFunc(out, func(a, b *onboarding.Onboarding) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// CreateRequest implements onboarding.Requests.
+func (s *Store) CreateRequest(_ context.Context, r *onboarding.InfoRequest) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.requests[r.ID]; ok {
+		return conflict("request", r.ID)
+	}
+	s.requests[r.ID] = r.Clone()
+	return nil
+}
+
+// GetRequest implements onboarding.Requests.
+func (s *Store) GetRequest(_ context.Context, id string) (*onboarding.InfoRequest, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.requests[id]
+	if !ok {
+		return nil, notFound("request", id)
+	}
+	return r.Clone(), nil
+}
+
+// AnswerRequest implements onboarding.Requests: request and ledger change
+// together under one lock.
+func (s *Store) AnswerRequest(_ context.Context, id string, key onboarding.LedgerKey, fn func(*onboarding.InfoRequest, *onboarding.RefusalLedger) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.requests[id]
+	if !ok {
+		return notFound("request", id)
+	}
+	work := r.Clone()
+	var ledger *onboarding.RefusalLedger
+	if key != (onboarding.LedgerKey{}) {
+		if l, ok := s.ledgers[key]; ok {
+			ledger = l.Clone()
+		} else {
+			ledger = &onboarding.RefusalLedger{Key: key}
+		}
+	}
+	if err := fn(work, ledger); err != nil {
+		return err
+	}
+	s.requests[id] = work
+	if ledger != nil {
+		ledger.Key = key
+		s.ledgers[key] = ledger
+		s.indexTimers(ledger.Timers()...)
+	}
+	return nil
+}
+
+// GetLedger implements onboarding.Requests.
+func (s *Store) GetLedger(_ context.Context, key onboarding.LedgerKey) (*onboarding.RefusalLedger, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, ok := s.ledgers[key]
+	if !ok {
+		return nil, notFound("ledger", key.String())
+	}
+	return l.Clone(), nil
+}
+
+// UpdateLedger implements onboarding.Requests.
+func (s *Store) UpdateLedger(_ context.Context, key onboarding.LedgerKey, fn func(*onboarding.RefusalLedger) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, ok := s.ledgers[key]
+	if !ok {
+		return notFound("ledger", key.String())
+	}
+	work := l.Clone()
+	if err := fn(work); err != nil {
+		return err
+	}
+	work.Key = key
+	s.ledgers[key] = work
+	s.indexTimers(work.Timers()...)
+	return nil
+}
+
+// ListLedgers implements onboarding.Requests.
+func (s *Store) ListLedgers(_ context.Context, bodyID string) ([]*onboarding.RefusalLedger, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*onboarding.RefusalLedger
+	for k, l := range s.ledgers {
+		if bodyID == "" || k.BodyID == bodyID {
+			out = append(out, l.Clone())
+		}
+	}
+	slices.SortFunc(out, func(a, b *onboarding.RefusalLedger) int {
+		return cmp.Or(cmp.Compare(a.Key.BodyID, b.Key.BodyID), cmp.Compare(a.Key.Period, b.Key.Period))
+	})
+	return out, nil
+}
+
+// CreateQualityTraining implements onboarding.QualityTrainings.
+func (s *Store) CreateQualityTraining(_ context.Context, q *onboarding.QualityTraining) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.trainings[q.ID]; ok {
+		return conflict("quality training", q.ID)
+	}
+	s.trainings[q.ID] = q.Clone()
+	s.indexTimers(q.Timer)
+	return nil
+}
+
+// GetQualityTraining implements onboarding.QualityTrainings.
+func (s *Store) GetQualityTraining(_ context.Context, id string) (*onboarding.QualityTraining, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q, ok := s.trainings[id]
+	if !ok {
+		return nil, notFound("quality training", id)
+	}
+	return q.Clone(), nil
+}
+
+// UpdateQualityTraining implements onboarding.QualityTrainings.
+func (s *Store) UpdateQualityTraining(_ context.Context, id string, fn func(*onboarding.QualityTraining) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q, ok := s.trainings[id]
+	if !ok {
+		return notFound("quality training", id)
+	}
+	work := q.Clone()
+	if err := fn(work); err != nil {
+		return err
+	}
+	work.ID = id
+	s.trainings[id] = work
+	s.indexTimers(work.Timer)
+	return nil
+}
