@@ -12,7 +12,8 @@ import (
 type harness struct{}
 
 func (harness) NewStores(context.Context, testing.TB) storetest.Stores {
-	return storetest.Stores{Timers: memory.New()}
+	m := memory.New()
+	return storetest.Stores{Timers: m, Onboarding: m}
 }
 
 func (harness) Capabilities() storetest.Capabilities { return storetest.Capabilities{} }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/onboarding"
 )
 
 // TimerStore is what the suite needs of an adapter's storage of standalone
@@ -34,7 +35,15 @@ type TimerStore interface {
 
 // Stores are the ports under test, all backed by one fresh, empty database.
 type Stores struct {
-	Timers TimerStore
+	Timers     TimerStore
+	Onboarding OnboardingStore
+}
+
+// OnboardingStore is the onboarding.Store port plus the deadlines.SweepStore
+// that must see the timers embedded in its aggregates.
+type OnboardingStore interface {
+	onboarding.Store
+	deadlines.SweepStore
 }
 
 // Capabilities say what the adapter promises beyond the common contract.
@@ -58,11 +67,13 @@ type Harness interface {
 func Run(t *testing.T, h Harness) {
 	t.Helper()
 	t.Run("Timers", func(t *testing.T) { t.Parallel(); runTimers(t, h) })
+	t.Run("Onboarding", func(t *testing.T) { t.Parallel(); runOnboarding(t, h) })
 }
 
 // RunBenchmarks runs the suite's benchmarks against h.
 func RunBenchmarks(b *testing.B, h Harness) {
 	b.Run("Timers", func(b *testing.B) { benchTimers(b, h) })
+	b.Run("Onboarding", func(b *testing.B) { benchOnboarding(b, h) })
 }
 
 // epoch is the suite's fixed "now": a Monday, 10:00 in Almaty.
