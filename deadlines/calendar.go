@@ -291,6 +291,22 @@ func (c *Calendar) In(loc *time.Location) *Calendar {
 	return actual.(*Calendar)
 }
 
+// InZone is In for a zone named in the IANA database ("Asia/Aqtau"). A
+// zone seen before is served from the cache without loading it again.
+func (c *Calendar) InZone(name string) (*Calendar, error) {
+	if name == c.loc.String() {
+		return c, nil
+	}
+	if z, ok := c.zones.Load(name); ok {
+		return z.(*Calendar), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, Invalid(Citation{}, "zone", err.Error())
+	}
+	return c.In(loc), nil
+}
+
 // Location returns the time zone whose civil dates the calendar counts.
 func (c *Calendar) Location() *time.Location { return c.loc }
 

@@ -87,6 +87,10 @@ type Timer struct {
 	Subject string  `json:"subject"` // what the term is about, e.g. "onboarding/123/appoint"
 	Rungs   []Rung  `json:"rungs"`
 	Ledger  []Entry `json:"ledger"`
+	// Zone is the IANA zone the timer counts civil dates in: the zone of the
+	// calendar it was created with. Every method moves the calendar it is
+	// given to this zone, so a reader cannot count it in the wrong one.
+	Zone string `json:"zone"`
 	// Schedule is the current cycle's rungs with the instants they fire, in
 	// time order, kept current by the methods: what a store indexes for the
 	// Sweeper whenever it saves the timer. A paused timer has none; a stopped
@@ -113,7 +117,7 @@ func NewTimer(c *Calendar, id, subject string, term Term, start time.Time, rungs
 	if _, err := term.Due(c, start); err != nil {
 		return nil, err
 	}
-	t := &Timer{ID: id, Subject: subject, Rungs: slices.Clone(rungs), Ledger: []Entry{{Kind: EntryStart, At: start, Term: term, Rule: term.Rule}}}
+	t := &Timer{ID: id, Subject: subject, Rungs: slices.Clone(rungs), Ledger: []Entry{{Kind: EntryStart, At: start, Term: term, Rule: term.Rule}}, Zone: c.Location().String()}
 	t.Schedule = t.schedule(c)
 	return t, nil
 }
@@ -167,7 +171,19 @@ func pausedDays(c *Calendar, d Deadline, from, to time.Time) int {
 	return c.WorkdaysBetween(from, to)
 }
 
+// in returns c in the timer's zone.
+func (t *Timer) in(c *Calendar) *Calendar {
+	if t.Zone == "" {
+		return c
+	}
+	if z, err := c.InZone(t.Zone); err == nil {
+		return z
+	}
+	return c
+}
+
 func (t *Timer) replay(c *Calendar) cycle {
+	c = t.in(c)
 	var cy cycle
 	for _, e := range t.Ledger {
 		switch e.Kind {
@@ -193,6 +209,7 @@ func (t *Timer) replay(c *Calendar) cycle {
 
 // Status returns the timer's state at now.
 func (t *Timer) Status(c *Calendar, now time.Time) Status {
+	c = t.in(c)
 	cy := t.replay(c)
 	s := Status{State: cy.state, Cycle: cy.n, Deadline: cy.deadline, PausedDays: cy.paused, StoppedAt: cy.stopped}
 	end := now
@@ -221,6 +238,7 @@ func (t *Timer) Status(c *Calendar, now time.Time) Status {
 func (t *Timer) Deadline(c *Calendar) Deadline { return t.replay(c).deadline }
 
 func (t *Timer) append(c *Calendar, e Entry, field string) error {
+	c = t.in(c)
 	if e.At.IsZero() {
 		return Invalid(e.Rule, field, "the time of the entry is required")
 	}
@@ -318,6 +336,7 @@ func rungAt(c *Calendar, d Deadline, r Rung) time.Time {
 
 // schedule computes Timer.Schedule.
 func (t *Timer) schedule(c *Calendar) []Firing {
+	c = t.in(c)
 	cy := t.replay(c)
 	if cy.state == TimerPaused {
 		return nil

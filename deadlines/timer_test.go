@@ -253,3 +253,23 @@ func TestTimerScheduleWhilePausedAndAfterStop(t *testing.T) {
 	require.NoError(t, b.timer.Stop(c, at(t, c, "2025-03-27 12:00"), p5, "done"))
 	require.Equal(t, []string{"t1/1/warning-1 2025-03-27 00:00"}, scheduleKeys(b.timer.Schedule))
 }
+
+func TestTimerCountsInItsOwnZoneWhoeverReadsIt(t *testing.T) {
+	t.Parallel()
+	almaty := kzCal()
+	aqtau, err := almaty.InZone("Asia/Aqtau")
+	require.NoError(t, err)
+	// Wednesday 31 May 2023, 23:30 in Aqtau (UTC+5), is Thursday in Almaty (UTC+6).
+	start := time.Date(2023, 5, 31, 18, 30, 0, 0, time.UTC)
+	tm, err := deadlines.NewTimer(aqtau, "t", "s", deadlines.Term{Kind: deadlines.WorkingDays, N: 1, Rule: p5}, start)
+	require.NoError(t, err)
+	require.Equal(t, "Asia/Aqtau", tm.Zone)
+	for _, reader := range []*deadlines.Calendar{almaty, aqtau} {
+		d := tm.Deadline(reader)
+		require.Equal(t, "2023-06-01", day(d.Due), "the next working day after Wednesday in Aqtau")
+		require.Equal(t, "Asia/Aqtau", d.Due.Location().String())
+		require.Equal(t, "2023-06-01", day(tm.Status(reader, start).Deadline.Due))
+	}
+	_, err = almaty.InZone("Mars/Olympus")
+	require.ErrorIs(t, err, deadlines.ErrInvalid)
+}
