@@ -353,11 +353,15 @@ func (t *Timer) schedule(c *Calendar) []Firing {
 	return out
 }
 
-// Clone returns a deep copy of t.
+// Clone returns a copy of t that shares no mutable state with it. The
+// ledger, rungs and schedule are never changed in place (entries are only
+// appended, the schedule is replaced whole), so the copy shares their
+// backing arrays clipped to length: an append to either copy reallocates.
+// Do not modify their elements in place.
 func (t *Timer) Clone() *Timer {
 	c := *t
-	c.Rungs = slices.Clone(t.Rungs)
-	c.Ledger = slices.Clone(t.Ledger)
-	c.Schedule = slices.Clone(t.Schedule)
+	c.Rungs = slices.Clip(t.Rungs)
+	c.Ledger = slices.Clip(t.Ledger)
+	c.Schedule = slices.Clip(t.Schedule)
 	return &c
 }

@@ -209,36 +209,27 @@ type Onboarding struct {
 	Persons            []PersonRecord       `json:"persons,omitempty"`
 	Information        []InformationVersion `json:"information,omitempty"`
 	Questions          []Questions          `json:"questions,omitempty"`
-	Training           *Training            `json:"training,omitempty"`
-	Protocol           *Protocol            `json:"protocol,omitempty"`
+	Training           *Training            `json:"training,omitempty"` // set once, never modified in place
+	Protocol           *Protocol            `json:"protocol,omitempty"` // set once, never modified in place
 	LiveFrom           time.Time            `json:"live_from,omitzero"` // p.9
 	Timers             []*deadlines.Timer   `json:"timers"`
 	History            []Event              `json:"history"`
 }
 
-// Clone returns a deep copy of o.
+// Clone returns a copy of o that shares no mutable state with it. Slices
+// the domain only appends to (history, questions, a version's lists, timer
+// ledgers) share backing arrays clipped to length, so an append to either
+// copy reallocates; do not modify their elements in place.
 func (o *Onboarding) Clone() *Onboarding {
 	c := *o
 	c.Persons = slices.Clone(o.Persons)
 	c.Information = slices.Clone(o.Information)
-	for i := range c.Information {
-		c.Information[i].Information = o.Information[i].Information.clone()
-		c.Information[i].Changed = slices.Clone(o.Information[i].Changed)
-	}
-	c.Questions = slices.Clone(o.Questions)
-	if o.Training != nil {
-		t := *o.Training
-		c.Training = &t
-	}
-	if o.Protocol != nil {
-		p := *o.Protocol
-		c.Protocol = &p
-	}
+	c.Questions = slices.Clip(o.Questions)
 	c.Timers = make([]*deadlines.Timer, len(o.Timers))
 	for i, t := range o.Timers {
 		c.Timers[i] = t.Clone()
 	}
-	c.History = slices.Clone(o.History)
+	c.History = slices.Clip(o.History)
 	return &c
 }
 

@@ -107,7 +107,8 @@ type Refusal struct {
 
 // Notice is a notice to the quality authority about a body's refusals
 // (Rules130 p.12), due within 3 working days of the refusal that reached
-// the threshold (or, for a follow-up, of the refusal that opened it).
+// the threshold in time order (or, for a follow-up, of the refusal that
+// opened it).
 type Notice struct {
 	ID          string           `json:"id"` // body/period/seq
 	Seq         int              `json:"seq"`
@@ -182,7 +183,14 @@ func (l *RefusalLedger) addRefusal(c change, r Refusal, threshold int) (bool, er
 	if slices.ContainsFunc(l.Refusals, func(o Refusal) bool { return o.RequestID == r.RequestID }) {
 		return false, nil // the same refusal recorded again: counted once
 	}
-	l.Refusals = append(l.Refusals, r)
+	// Refusals stay in time order, whatever order they are recorded in.
+	i, _ := slices.BinarySearchFunc(l.Refusals, r.At, func(o Refusal, at time.Time) int {
+		if o.At.After(at) {
+			return 1
+		}
+		return -1
+	})
+	l.Refusals = slices.Insert(l.Refusals, i, r)
 	l.record(c, "refusal.counted", r.At, fmt.Sprintf("refusal %d of the period (request %s)", len(l.Refusals), r.RequestID))
 	if len(l.Refusals) < threshold {
 		return true, nil
@@ -199,16 +207,20 @@ func (l *RefusalLedger) addRefusal(c change, r Refusal, threshold int) (bool, er
 	default:
 		n := &Notice{Seq: len(l.Notices) + 1}
 		n.ID = l.Key.String() + "/" + strconv.Itoa(n.Seq)
+		from := r.At
 		if last == nil { // the first notice reports every refusal of the period
 			for _, o := range l.Refusals {
 				n.RequestIDs = append(n.RequestIDs, o.RequestID)
 				n.Attachments = append(n.Attachments, o.Documents...)
 			}
+			// Due from the refusal that reached the threshold in time, even
+			// when an earlier refusal was recorded later.
+			from = l.Refusals[threshold-1].At
 		} else { // a follow-up reports what came after the sent notice
 			n.RequestIDs = []string{r.RequestID}
 			n.Attachments = slices.Clone(r.Documents)
 		}
-		t, err := deadlines.NewTimer(c.cal, "notice/"+n.ID, "p.12 notice "+n.ID, TermNotice, r.At, c.rungs(rule(12))...)
+		t, err := deadlines.NewTimer(c.cal, "notice/"+n.ID, "p.12 notice "+n.ID, TermNotice, from, c.rungs(rule(12))...)
 		if err != nil {
 			return false, err
 		}
@@ -218,7 +230,7 @@ func (l *RefusalLedger) addRefusal(c change, r Refusal, threshold int) (bool, er
 		if last != nil {
 			kind = "notice.follow_up"
 		}
-		l.record(c, kind, r.At, fmt.Sprintf("notice %d to the quality authority, due %s", n.Seq, t.Deadline(c.cal).Due.Format(time.DateOnly)))
+		l.record(c, kind, from, fmt.Sprintf("notice %d to the quality authority, due %s", n.Seq, t.Deadline(c.cal).Due.Format(time.DateOnly)))
 	}
 	return true, nil
 }

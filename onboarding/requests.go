@@ -28,14 +28,13 @@ func (s *Service) AskBody(ctx context.Context, bodyID, onboardingID, subject str
 	if strings.TrimSpace(subject) == "" {
 		errs = append(errs, deadlines.Invalid(rule(10), "subject", "what the UCC asks is required"))
 	}
+	if strings.TrimSpace(actor) == "" {
+		errs = append(errs, deadlines.Invalid(rule(10), "actor", "who acts is required"))
+	}
+	if err := (change{now: s.clock.Now()}).checkAt(rule(10), "sent_at", at, time.Time{}, ""); err != nil {
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	c, err := s.change(body.Zone, actor, rule(10))
-	if err != nil {
-		return nil, err
-	}
-	if err := c.checkAt(rule(10), "sent_at", at, time.Time{}, ""); err != nil {
 		return nil, err
 	}
 	r := &InfoRequest{ID: s.newID(), BodyID: body.ID, OnboardingID: onboardingID, Subject: subject, SentAt: at, SentBy: actor}

@@ -54,7 +54,7 @@ type Requests interface {
 	// GetRequest returns a copy or an error wrapping ErrNotFound.
 	GetRequest(ctx context.Context, id string) (*InfoRequest, error)
 	// AnswerRequest loads the request and, when key is not zero, the ledger
-	// of key (created empty if absent), calls fn with both (the ledger is nil
+	// of key (created empty, with its Key set, if absent), calls fn with both (the ledger is nil
 	// for a zero key) and saves both atomically, so an answer and the
 	// refusal it counts are never saved apart. Calls touching one ledger are
 	// serialized. An unknown request returns an error wrapping ErrNotFound;
@@ -66,7 +66,7 @@ type Requests interface {
 	// atomically. An unknown key returns an error wrapping ErrNotFound.
 	UpdateLedger(ctx context.Context, key LedgerKey, fn func(*RefusalLedger) error) error
 	// ListLedgers returns copies of a body's ledgers ordered by period; an
-	// empty bodyID lists every body's.
+	// empty bodyID lists every body's, ordered by body ID, then period.
 	ListLedgers(ctx context.Context, bodyID string) ([]*RefusalLedger, error)
 }
 

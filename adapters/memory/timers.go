@@ -17,8 +17,8 @@ import (
 type Store struct {
 	mu       sync.Mutex
 	timers   map[string]*deadlines.Timer
-	schedule map[string]map[string]deadlines.Firing // timer ID → key → scheduled rung
-	claimed  map[string]deadlines.Firing            // key → claimed firing
+	schedule map[string][]deadlines.Firing // timer ID → its Schedule (replaced whole, never edited)
+	claimed  map[string]deadlines.Firing   // key → claimed firing
 
 	bodies      map[string]onboarding.Body
 	services    map[string]onboarding.StateService
@@ -34,7 +34,7 @@ type Store struct {
 func New() *Store {
 	return &Store{
 		timers:      map[string]*deadlines.Timer{},
-		schedule:    map[string]map[string]deadlines.Firing{},
+		schedule:    map[string][]deadlines.Firing{},
 		claimed:     map[string]deadlines.Firing{},
 		bodies:      map[string]onboarding.Body{},
 		services:    map[string]onboarding.StateService{},
@@ -46,17 +46,12 @@ func New() *Store {
 	}
 }
 
-// indexTimers replaces each timer's scheduled rungs with its current
-// Schedule, leaving out those already claimed. The caller holds s.mu.
+// indexTimers records each timer's current Schedule for DueFirings; claimed
+// rungs are filtered when read. Schedules are replaced whole and never
+// edited, so the index keeps the slice itself. The caller holds s.mu.
 func (s *Store) indexTimers(ts ...*deadlines.Timer) {
 	for _, t := range ts {
-		rungs := make(map[string]deadlines.Firing, len(t.Schedule))
-		for _, f := range t.Schedule {
-			if _, done := s.claimed[f.Key()]; !done {
-				rungs[f.Key()] = f
-			}
-		}
-		s.schedule[t.ID] = rungs
+		s.schedule[t.ID] = t.Schedule
 	}
 }
 
@@ -113,7 +108,10 @@ func (s *Store) DueFirings(_ context.Context, now time.Time, limit int) ([]deadl
 	var due []deadlines.Firing
 	for _, rungs := range s.schedule {
 		for _, f := range rungs {
-			if !f.At.After(now) {
+			if f.At.After(now) {
+				break // a schedule is in time order
+			}
+			if _, done := s.claimed[f.Key()]; !done {
 				due = append(due, f)
 			}
 		}
@@ -134,7 +132,6 @@ func (s *Store) ClaimFiring(_ context.Context, f deadlines.Firing) (bool, error)
 		return false, nil
 	}
 	s.claimed[f.Key()] = f
-	delete(s.schedule[f.TimerID], f.Key())
 	return true, nil
 }
 
