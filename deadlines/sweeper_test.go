@@ -70,7 +70,7 @@ func TestSweeperFiresEachRungOnceAtItsInstant(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, firings, 2)
 	require.Equal(t, p5, firings[1].Rung.Rule)
-	require.Equal(t, "2025-03-27", day(firings[1].Deadline.Due))
+	require.Equal(t, "2025-03-27", day(firings[1].Due))
 }
 
 func TestSweeperCatchesUpOnMissedRungs(t *testing.T) {

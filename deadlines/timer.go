@@ -309,13 +309,13 @@ func (t *Timer) Stop(c *Calendar, at time.Time, rule Citation, reason string) er
 
 // Firing is one rung of one timer cycle, due or fired.
 type Firing struct {
-	TimerID  string    `json:"timer_id"`
-	Subject  string    `json:"subject"`
-	Cycle    int       `json:"cycle"`
-	Rung     Rung      `json:"rung"`
-	At       time.Time `json:"at"` // when the rung was due
-	Deadline Deadline  `json:"deadline"`
-	FiredAt  time.Time `json:"fired_at,omitzero"` // when the sweeper fired it
+	TimerID string    `json:"timer_id"`
+	Subject string    `json:"subject"`
+	Cycle   int       `json:"cycle"`
+	Rung    Rung      `json:"rung"`
+	At      time.Time `json:"at"`                // when the rung was due
+	Due     time.Time `json:"due"`               // the due date of the term it escalates (00:00 local)
+	FiredAt time.Time `json:"fired_at,omitzero"` // when the sweeper fired it
 }
 
 // Key identifies the firing: the same (timer, cycle, rung) has the same key,
@@ -343,7 +343,7 @@ func (t *Timer) schedule(c *Calendar) []Firing {
 	}
 	var out []Firing
 	for _, r := range t.Rungs {
-		f := Firing{TimerID: t.ID, Subject: t.Subject, Cycle: cy.n, Rung: r, At: rungAt(c, cy.deadline, r), Deadline: cy.deadline}
+		f := Firing{TimerID: t.ID, Subject: t.Subject, Cycle: cy.n, Rung: r, At: rungAt(c, cy.deadline, r), Due: cy.deadline.Due}
 		if cy.state == TimerStopped && f.At.After(cy.stopped) {
 			continue
 		}

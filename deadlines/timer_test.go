@@ -232,7 +232,7 @@ func TestTimerRungs(t *testing.T) {
 	// Due Thursday 27 Mar: the warning at 00:00 of Wednesday 26 Mar, the
 	// breach at 24:00 of the 27th, the escalation at 24:00 of Monday 31 Mar.
 	require.Equal(t, []string{"t1/1/warning-1 2025-03-26 00:00", "t1/1/breach 2025-03-28 00:00", "t1/1/escalate 2025-04-01 00:00"}, scheduleKeys(b.timer.Schedule))
-	require.Equal(t, "2025-03-27", day(b.timer.Schedule[1].Deadline.Due))
+	require.Equal(t, "2025-03-27", day(b.timer.Schedule[1].Due))
 	require.Equal(t, deadlines.Cite(deadlines.Rules130, 12), b.timer.Schedule[2].Rung.Rule)
 
 	// A restart opens a new cycle whose rungs fire again.

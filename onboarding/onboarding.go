@@ -212,7 +212,7 @@ type Onboarding struct {
 	Training           *Training            `json:"training,omitempty"` // set once, never modified in place
 	Protocol           *Protocol            `json:"protocol,omitempty"` // set once, never modified in place
 	LiveFrom           time.Time            `json:"live_from,omitzero"` // p.9
-	Timers             []*deadlines.Timer   `json:"timers"`
+	Timers             []deadlines.Timer    `json:"timers"`             // one per step, in the order they started
 	History            []Event              `json:"history"`
 }
 
@@ -225,9 +225,9 @@ func (o *Onboarding) Clone() *Onboarding {
 	c.Persons = slices.Clone(o.Persons)
 	c.Information = slices.Clone(o.Information)
 	c.Questions = slices.Clip(o.Questions)
-	c.Timers = make([]*deadlines.Timer, len(o.Timers))
-	for i, t := range o.Timers {
-		c.Timers[i] = t.Clone()
+	c.Timers = slices.Clone(o.Timers)
+	for i := range c.Timers {
+		c.Timers[i] = *c.Timers[i].Clone() // clip the ledgers and schedules
 	}
 	c.History = slices.Clip(o.History)
 	return &c
@@ -236,9 +236,9 @@ func (o *Onboarding) Clone() *Onboarding {
 // Timer returns the timer of a step ("request", "update-2", …), or nil.
 func (o *Onboarding) Timer(step string) *deadlines.Timer {
 	id := o.ID + "/" + step
-	for _, t := range o.Timers {
-		if t.ID == id {
-			return t
+	for i := range o.Timers {
+		if o.Timers[i].ID == id {
+			return &o.Timers[i]
 		}
 	}
 	return nil
@@ -309,7 +309,7 @@ func (o *Onboarding) startTimer(c change, step string, term deadlines.Term, at t
 	if err != nil {
 		return err
 	}
-	o.Timers = append(o.Timers, t)
+	o.Timers = append(o.Timers, *t)
 	return nil
 }
 
@@ -420,7 +420,8 @@ func (o *Onboarding) nextNumber(prefix string) int {
 // openUpdate returns the step of an update timer started by noteChange and
 // not yet stopped, or "".
 func (o *Onboarding) openUpdate(c change) string {
-	for _, t := range o.Timers {
+	for i := range o.Timers {
+		t := &o.Timers[i]
 		step := strings.TrimPrefix(t.ID, o.ID+"/")
 		if strings.HasPrefix(step, "update-") && t.Status(c.cal, c.now).State != deadlines.TimerStopped {
 			return step

@@ -181,7 +181,7 @@ func (s *Service) RequestQualityTraining(ctx context.Context, requestRef, topic 
 		return nil, err
 	}
 	q := &QualityTraining{ID: s.newID(), RequestRef: requestRef, RequestedAt: requestedAt, Topic: topic}
-	t, err := deadlines.NewTimer(c.cal, "qtraining/"+q.ID, "p.15 training "+requestRef, s.qtTerm, requestedAt, s.rungs(s.qtTerm.Rule)...)
+	t, err := deadlines.NewTimer(c.cal, "qtraining/"+q.ID, "p.15 training "+requestRef, s.qtTerm, requestedAt, s.rungsFor(s.qtTerm.Rule)...)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +238,7 @@ func (s *Service) HoldQualityTraining(ctx context.Context, id string, at time.Ti
 // a missed term in the history of the onboarding, ledger or training that
 // owns the timer, once per firing.
 func (s *Service) HandleFiring(ctx context.Context, f deadlines.Firing) error {
-	note := fmt.Sprintf("%s: %s, due %s", f.Rung.Name, f.Subject, f.Deadline.Due.Format(time.DateOnly))
+	note := fmt.Sprintf("%s: %s, due %s", f.Rung.Name, f.Subject, f.Due.Format(time.DateOnly))
 	ev := func(history []Event) ([]Event, bool) {
 		for _, e := range history {
 			if e.Type == "escalation" && e.Note == note {

@@ -522,7 +522,7 @@ func TestRules130_P12_TwoUnlawfulRefusalsInAMonthRaiseOneNotice(t *testing.T) {
 			// service's own choice of zone.
 			require.NotEmpty(t, n.Timer.Schedule)
 			for _, f := range n.Timer.Schedule {
-				require.Equal(t, tt.notice.due, day(f.Deadline.Due), f.Rung.Name)
+				require.Equal(t, tt.notice.due, day(f.Due), f.Rung.Name)
 			}
 			require.True(t, slices.ContainsFunc(l.History, func(e onboarding.Event) bool {
 				return e.Type == "notice.raised" && e.Rule == p12Rule && strings.Contains(e.Note, "due "+tt.notice.due)
@@ -892,7 +892,7 @@ func TestRules130_P12_MissedNoticeEscalatesOnce(t *testing.T) {
 			for _, f := range fired {
 				require.Equal(t, timerID, f.TimerID)
 				require.Equal(t, p12Rule, f.Rung.Rule)
-				require.Equal(t, "2025-03-27", day(f.Deadline.Due))
+				require.Equal(t, "2025-03-27", day(f.Due))
 			}
 		}
 		claimed, err := b.store.Firings(b.ctx, timerID)

@@ -495,3 +495,38 @@ func TestStepDeadlinesCountInTheBodysZone(t *testing.T) {
 	require.Equal(t, "2023-06-05", day(d.Due), "from Wednesday 31 May: 1, 2, 5 June")
 	require.Equal(t, "Asia/Aqtau", d.Due.Location().String())
 }
+
+func TestRules130_P5_AMissedAppointmentEscalatesOnceWithItsCitation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	o := b.advance(t, b.start(t), onboarding.StateRequestReceived) // appointment due 27 Mar
+	sweeper, err := deadlines.NewSweeper(b.store, b.cal, b.clock, b.svc.HandleFiring)
+	require.NoError(t, err)
+	sweep := func(now string) []string {
+		b.now(t, now)
+		fired, err := sweeper.Sweep(b.ctx)
+		require.NoError(t, err)
+		var keys []string
+		for _, f := range fired {
+			keys = append(keys, f.Rung.Name+" "+f.Rung.Rule.String())
+		}
+		return keys
+	}
+	require.Empty(t, sweep("2025-03-25 23:00"))
+	require.Equal(t, []string{"warning-1 Rules130 p.5"}, sweep("2025-03-26 00:00"), "one working day before the due date")
+	require.Equal(t, []string{"breach Rules130 p.5"}, sweep("2025-03-28 00:00"), "24:00 of the due date")
+	require.Empty(t, sweep("2025-04-30 00:00"))
+
+	got, err := b.svc.Get(b.ctx, o.ID)
+	require.NoError(t, err)
+	var escalations []string
+	for _, e := range got.History {
+		if e.Type == "escalation" {
+			escalations = append(escalations, e.Rule.String()+" "+e.Note)
+		}
+	}
+	require.Equal(t, []string{
+		"Rules130 p.5 warning-1: onboarding " + o.ID + ": appointment, due 2025-03-27",
+		"Rules130 p.5 breach: onboarding " + o.ID + ": appointment, due 2025-03-27",
+	}, escalations)
+}

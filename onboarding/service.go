@@ -27,6 +27,7 @@ type Service struct {
 	rungs     func(deadlines.Citation) []deadlines.Rung
 	newID     func() string
 	zones     sync.Map // zone name → *deadlines.Calendar
+	rungSets  sync.Map // citation → []deadlines.Rung, built once per rule
 }
 
 // Option configures a Service.
@@ -96,6 +97,16 @@ func NewService(store Store, cal *deadlines.Calendar, clock deadlines.Clock, opt
 	return s, nil
 }
 
+// rungsFor returns the rungs of a rule's timers, built once. NewTimer copies
+// them, so sharing the cached slice is safe.
+func (s *Service) rungsFor(r deadlines.Citation) []deadlines.Rung {
+	if v, ok := s.rungSets.Load(r); ok {
+		return v.([]deadlines.Rung)
+	}
+	v, _ := s.rungSets.LoadOrStore(r, s.rungs(r))
+	return v.([]deadlines.Rung)
+}
+
 // calIn returns the calendar in a zone, cached.
 func (s *Service) calIn(zone string) (*deadlines.Calendar, error) {
 	if c, ok := s.zones.Load(zone); ok {
@@ -118,7 +129,7 @@ func (s *Service) change(zone, actor string, r deadlines.Citation) (change, erro
 	if err != nil {
 		return change{}, err
 	}
-	return change{cal: c, now: s.clock.Now(), actor: actor, rungs: s.rungs}, nil
+	return change{cal: c, now: s.clock.Now(), actor: actor, rungs: s.rungsFor}, nil
 }
 
 // update runs one transition on an onboarding.
@@ -445,7 +456,8 @@ func (s *Service) Deadlines(ctx context.Context, f DeadlineFilter) ([]StepStatus
 		if err != nil {
 			return nil, err
 		}
-		for _, t := range o.Timers {
+		for i := range o.Timers {
+			t := &o.Timers[i]
 			keep(StepStatus{OnboardingID: o.ID, ServiceID: o.ServiceID, BodyID: o.BodyID,
 				Step: strings.TrimPrefix(t.ID, o.ID+"/"), Rule: t.Ledger[0].Rule, Status: t.Status(c, now)})
 		}

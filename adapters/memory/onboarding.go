@@ -109,7 +109,9 @@ func (s *Store) CreateOnboarding(_ context.Context, o *onboarding.Onboarding) er
 	}
 	s.onboardings[o.ID] = o.Clone()
 	s.unique[pair] = o.ID
-	s.indexTimers(o.Timers...)
+	for i := range o.Timers {
+		s.indexTimers(&o.Timers[i])
+	}
 	return nil
 }
 
@@ -140,7 +142,9 @@ func (s *Store) UpdateOnboarding(_ context.Context, id string, fn func(*onboardi
 		return fmt.Errorf("memory: onboarding %q: the update changed its id: %w", id, onboarding.ErrInvalid)
 	}
 	s.onboardings[id] = work
-	s.indexTimers(work.Timers...)
+	for i := range work.Timers {
+		s.indexTimers(&work.Timers[i])
+	}
 	return nil
 }
 

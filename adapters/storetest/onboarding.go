@@ -285,7 +285,7 @@ func requireSameOnboarding(t testing.TB, want, got *onboarding.Onboarding) {
 	}
 	require.Len(t, got.Timers, len(want.Timers))
 	for i := range want.Timers {
-		requireSameTimer(t, want.Timers[i], got.Timers[i])
+		requireSameTimer(t, &want.Timers[i], &got.Timers[i])
 	}
 	require.Len(t, got.History, len(want.History))
 	for i := range want.History {
