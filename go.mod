@@ -3,7 +3,6 @@ module github.com/qyzmet/qyzmet
 go 1.26
 
 require (
-	github.com/google/uuid v1.6.0
 	github.com/rickar/cal/v2 v2.1.13
 	github.com/stretchr/testify v1.12.1
 )

@@ -5,6 +5,8 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,10 +21,10 @@ const module = "github.com/qyzmet/qyzmet"
 var domainDirs = []string{"deadlines", "onboarding", "chain", "reports"}
 
 // allowedThirdParty are the only non-stdlib modules a domain package may import.
-var allowedThirdParty = []string{"github.com/rickar/cal/v2", "github.com/google/uuid"}
+var allowedThirdParty = []string{"github.com/rickar/cal/v2"}
 
 // forbidden are infrastructure imports no domain package may use.
-var forbidden = []string{"database/sql", "net/http", "os/exec", "time/tzdata", module + "/adapters", module + "/examples"}
+var forbidden = []string{"database/sql", "database/sql/driver", "net/http", "os/exec", "time/tzdata", module + "/adapters", module + "/examples"}
 
 type goFile struct {
 	path string
@@ -80,6 +82,28 @@ func TestArchitectureDomainImportsNoInfrastructure(t *testing.T) {
 				ok = ok || path == allowed || strings.HasPrefix(path, allowed+"/")
 			}
 			require.True(t, ok, "%s imports %s: add a dependency to a domain package deliberately (allowedThirdParty)", f.path, path)
+		}
+	}
+}
+
+// TestArchitectureNoInfrastructureInDomainDependencies checks the whole
+// dependency graph of the domain packages, as the go tool resolves it: a
+// third-party library can pull in database/sql/driver (as UUID libraries
+// do) even when the domain imports no infrastructure itself.
+func TestArchitectureNoInfrastructureInDomainDependencies(t *testing.T) {
+	t.Parallel()
+	var pkgs []string
+	for _, dir := range domainDirs {
+		if _, err := os.Stat(filepath.Join("..", dir)); err == nil {
+			pkgs = append(pkgs, module+"/"+dir+"/...")
+		}
+	}
+	args := append([]string{"list", "-deps", "-f", "{{.ImportPath}}"}, pkgs...)
+	out, err := exec.Command("go", args...).Output()
+	require.NoError(t, err, "go list")
+	for _, dep := range strings.Fields(string(out)) {
+		for _, bad := range append(forbidden, "modernc.org", "github.com/jackc", "github.com/xuri") {
+			require.False(t, dep == bad || strings.HasPrefix(dep, bad+"/"), "a domain package depends on %s", dep)
 		}
 	}
 }

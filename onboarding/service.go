@@ -2,13 +2,12 @@ package onboarding
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/qyzmet/qyzmet/deadlines"
 )
@@ -54,7 +53,10 @@ func WithRungs(rungs func(deadlines.Citation) []deadlines.Rung) Option {
 	return func(s *Service) { s.rungs = rungs }
 }
 
-// WithIDs sets the generator of new IDs (default: random UUIDs).
+// WithIDs sets the generator of new IDs. The default is crypto/rand.Text
+// (26 random base32 characters); pass uuid.NewString, say, for UUIDs. The
+// domain does not import a UUID library itself because those pull in
+// database/sql/driver.
 func WithIDs(newID func() string) Option { return func(s *Service) { s.newID = newID } }
 
 // NewService returns a Service over store, counting terms on cal (moved to
@@ -67,7 +69,7 @@ func NewService(store Store, cal *deadlines.Calendar, clock deadlines.Clock, opt
 		rungs: func(r deadlines.Citation) []deadlines.Rung {
 			return []deadlines.Rung{deadlines.Warning(1, r), deadlines.Breach(r)}
 		},
-		newID: uuid.NewString,
+		newID: rand.Text,
 	}
 	for _, o := range opts {
 		o(s)
