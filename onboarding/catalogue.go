@@ -3,7 +3,6 @@ package onboarding
 import (
 	"errors"
 	"net/mail"
-	"strconv"
 	"strings"
 	"time"
 
@@ -39,12 +38,7 @@ var bodyKindLabels = map[BodyKind]deadlines.Names{
 // Label returns the kind's name in kk, ru and en.
 func (k BodyKind) Label() deadlines.Names { return bodyKindLabels[k] }
 
-func (k BodyKind) String() string {
-	if l, ok := bodyKindLabels[k]; ok {
-		return l.EN
-	}
-	return "BodyKind(" + strconv.Itoa(int(k)) + ")"
-}
+func (k BodyKind) String() string { return english(bodyKindLabels, k, "BodyKind") }
 
 // Provider reports whether a body of this kind delivers state services and
 // so can be asked to onboard them.

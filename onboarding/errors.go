@@ -1,6 +1,10 @@
 package onboarding
 
-import "github.com/qyzmet/qyzmet/deadlines"
+import (
+	"strconv"
+
+	"github.com/qyzmet/qyzmet/deadlines"
+)
 
 // The package's error categories are deadlines' sentinels, so one errors.Is
 // works across qyzmet's packages. Every error for bad input is a
@@ -11,6 +15,15 @@ var (
 	ErrConflict    = deadlines.ErrConflict    // exists already, or the step is out of order or repeated
 	ErrTermExpired = deadlines.ErrTermExpired // the step needs a term that has ended
 )
+
+// english returns the English label of an enum value, or "Type(n)" for a
+// value without one.
+func english[K ~uint8](labels map[K]deadlines.Names, k K, typ string) string {
+	if l, ok := labels[k]; ok {
+		return l.EN
+	}
+	return typ + "(" + strconv.Itoa(int(k)) + ")"
+}
 
 // rule is the citation of point p of Rules130.
 func rule(p int) deadlines.Citation { return deadlines.Cite(deadlines.Rules130, p) }

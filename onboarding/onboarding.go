@@ -38,12 +38,7 @@ var stateLabels = map[State]deadlines.Names{
 // Label returns the state's name in kk, ru and en.
 func (s State) Label() deadlines.Names { return stateLabels[s] }
 
-func (s State) String() string {
-	if l, ok := stateLabels[s]; ok {
-		return l.EN
-	}
-	return "State(" + strconv.Itoa(int(s)) + ")"
-}
+func (s State) String() string { return english(stateLabels, s, "State") }
 
 // MarshalText implements encoding.TextMarshaler.
 func (s State) MarshalText() ([]byte, error) {

@@ -30,12 +30,7 @@ var answerLabels = map[AnswerKind]deadlines.Names{
 // Label returns the answer kind's name in kk, ru and en.
 func (k AnswerKind) Label() deadlines.Names { return answerLabels[k] }
 
-func (k AnswerKind) String() string {
-	if l, ok := answerLabels[k]; ok {
-		return l.EN
-	}
-	return "AnswerKind(" + strconv.Itoa(int(k)) + ")"
-}
+func (k AnswerKind) String() string { return english(answerLabels, k, "AnswerKind") }
 
 // SecretGround is the legally protected secret behind a lawful refusal (p.11).
 type SecretGround uint8
