@@ -135,6 +135,10 @@ func (s *Store) UpdateOnboarding(_ context.Context, id string, fn func(*onboardi
 		return notFound("onboarding", id)
 	}
 	work := o.Clone()
+	// History is append-only and updates are serialized by s.mu, so the work
+	// copy may append into the stored history's spare capacity: the stored
+	// copy never sees past its length, and values handed out stay clipped.
+	work.History = o.History
 	if err := fn(work); err != nil {
 		return err
 	}

@@ -51,8 +51,16 @@ func New() *Store {
 // edited, so the index keeps the slice itself. The caller holds s.mu.
 func (s *Store) indexTimers(ts ...*deadlines.Timer) {
 	for _, t := range ts {
+		if old, ok := s.schedule[t.ID]; ok && sameSlice(old, t.Schedule) {
+			continue // unchanged since it was indexed
+		}
 		s.schedule[t.ID] = t.Schedule
 	}
+}
+
+// sameSlice reports whether a and b are the same elements of one array.
+func sameSlice(a, b []deadlines.Firing) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // CreateTimer stores a new standalone timer; an existing ID is an error
