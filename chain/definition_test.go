@@ -189,3 +189,23 @@ func ExampleParseDefinition() {
 	// then: One-time birth allowance (within 7 working days (Rules472 p.5)), enriched with [child_iin]
 	// then: Kindergarten queue (immediately (Rules472 p.5)), enriched with [child_iin]
 }
+
+func TestRules472_P6_PaidComponentsCarryCostMethodAndReceipt(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("testdata/marriage.json")
+	require.NoError(t, err)
+	d, err := chain.ParseDefinition(raw)
+	require.NoError(t, err)
+	require.Equal(t, []string{"marriage-registration"}, d.Roots())
+	reg, _ := d.Component("marriage-registration")
+	require.True(t, reg.Fee.Paid)
+	require.Equal(t, int64(786400), reg.Fee.AmountTiyn, "2 MCI in 2025: 7,864 tenge")
+	require.Equal(t, []chain.PaymentMethod{chain.NonCash}, reg.Fee.Methods)
+	id, _ := d.Component("identity-document")
+	require.Equal(t, []string{"marriage_record_number", "new_surname"}, id.Requires[0].Fields)
+	require.Equal(t, []chain.Channel{chain.Paper}, id.Result.Channels, "issued on paper only (p.13)")
+
+	reg.Fee.Methods = []chain.PaymentMethod{"barter"}
+	_, err = chain.NewBuilder(d.ID, d.Names).Add(reg, id).Definition()
+	require.ErrorContains(t, err, `Rules472 p.6: components[0].fee.methods: invalid input: unknown payment method "barter"`)
+}
