@@ -579,25 +579,7 @@ func runOnboarding(t *testing.T, h Harness) {
 		o := b.start(t, b.service.ID, b.ministry.ID)
 		f := o.Timer(onboarding.StepRequest).Schedule[0]
 		f.FiredAt = b.clock.Now()
-		const n = 16
-		var wg sync.WaitGroup
-		results := make(chan bool, n)
-		for range n {
-			wg.Go(func() {
-				ok, err := b.store.ClaimFiring(b.ctx, f)
-				require.NoError(t, err)
-				results <- ok
-			})
-		}
-		wg.Wait()
-		close(results)
-		won := 0
-		for ok := range results {
-			if ok {
-				won++
-			}
-		}
-		require.Equal(t, 1, won, "exactly one concurrent claim wins")
+		require.Equal(t, 1, claimRace(t, b.store, f, 16), "exactly one concurrent claim wins")
 		require.Equal(t, []string{o.ID + "/request/1/breach"}, b.due(t))
 
 		// A claimed rung is no longer due, even after its onboarding is saved again.

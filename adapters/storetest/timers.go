@@ -146,25 +146,7 @@ func runTimers(t *testing.T, h Harness) {
 		tm := b.newTimer(t, "t1", b.now)
 		require.NoError(t, b.store.CreateTimer(b.ctx, tm))
 		f := tm.Schedule[0]
-		const n = 16
-		var wins sync.WaitGroup
-		results := make(chan bool, n)
-		for range n {
-			wins.Go(func() {
-				ok, err := b.store.ClaimFiring(b.ctx, f)
-				require.NoError(t, err)
-				results <- ok
-			})
-		}
-		wins.Wait()
-		close(results)
-		won := 0
-		for ok := range results {
-			if ok {
-				won++
-			}
-		}
-		require.Equal(t, 1, won, "exactly one concurrent claim wins")
+		require.Equal(t, 1, claimRace(t, b.store, f, 16), "exactly one concurrent claim wins")
 		got, err := b.store.Firings(b.ctx, "t1")
 		require.NoError(t, err)
 		require.Len(t, got, 1)
@@ -250,4 +232,27 @@ func benchTimers(b *testing.B, h Harness) {
 			}
 		}
 	})
+}
+
+// claimRace claims f from n goroutines at once and returns how many won.
+func claimRace(t *testing.T, store deadlines.SweepStore, f deadlines.Firing, n int) int {
+	t.Helper()
+	var wg sync.WaitGroup
+	results := make(chan bool, n)
+	for range n {
+		wg.Go(func() {
+			ok, err := store.ClaimFiring(context.Background(), f)
+			require.NoError(t, err)
+			results <- ok
+		})
+	}
+	wg.Wait()
+	close(results)
+	won := 0
+	for ok := range results {
+		if ok {
+			won++
+		}
+	}
+	return won
 }
