@@ -367,3 +367,88 @@ func findCycle(cs []Component, byID map[string]*Component) []string {
 	}
 	return nil
 }
+
+// Order returns the component IDs in the order the recipient sees them
+// (Rules472 p.9): every component after its prerequisites, ties kept in
+// definition order. On a definition with a cycle, the components on it
+// come last in definition order.
+func (d *Definition) Order() []string {
+	index := make(map[string]int, len(d.Components))
+	for i, c := range d.Components {
+		index[c.ID] = i
+	}
+	indeg := make([]int, len(d.Components))
+	next := make([][]int, len(d.Components))
+	for i, c := range d.Components {
+		for _, p := range c.Requires {
+			if j, ok := index[p.Component]; ok && j != i {
+				indeg[i]++
+				next[j] = append(next[j], i)
+			}
+		}
+	}
+	out := make([]string, 0, len(d.Components))
+	placed := make([]bool, len(d.Components))
+	for len(out) < len(d.Components) {
+		progress := false
+		for i, c := range d.Components {
+			if placed[i] || indeg[i] > 0 {
+				continue
+			}
+			placed[i], progress = true, true
+			out = append(out, c.ID)
+			for _, j := range next[i] {
+				indeg[j]--
+			}
+			break // restart from the first component to keep definition order
+		}
+		if !progress {
+			for i, c := range d.Components {
+				if !placed[i] {
+					out = append(out, c.ID)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// ancestors returns the components whose results id needs, directly or
+// not.
+func (d *Definition) ancestors(id string) []string {
+	var out []string
+	seen := map[string]bool{id: true}
+	queue := []string{id}
+	for len(queue) > 0 {
+		c, _ := d.Component(queue[0])
+		queue = queue[1:]
+		for _, p := range c.Requires {
+			if !seen[p.Component] {
+				seen[p.Component] = true
+				out = append(out, p.Component)
+				queue = append(queue, p.Component)
+			}
+		}
+	}
+	return out
+}
+
+// Clone returns a deep copy of d.
+func (d *Definition) Clone() *Definition {
+	c := *d
+	c.Components = make([]Component, len(d.Components))
+	for i, x := range d.Components {
+		x.Conditions = slices.Clone(x.Conditions)
+		x.Fee.Methods = slices.Clone(x.Fee.Methods)
+		x.Grounds = slices.Clone(x.Grounds)
+		x.Result.Channels = slices.Clone(x.Result.Channels)
+		x.Produces = slices.Clone(x.Produces)
+		x.RequiredData = slices.Clone(x.RequiredData)
+		x.Requires = slices.Clone(x.Requires)
+		for j := range x.Requires {
+			x.Requires[j].Fields = slices.Clone(x.Requires[j].Fields)
+		}
+		c.Components[i] = x
+	}
+	return &c
+}

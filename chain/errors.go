@@ -1,6 +1,10 @@
 package chain
 
-import "github.com/qyzmet/qyzmet/deadlines"
+import (
+	"errors"
+
+	"github.com/qyzmet/qyzmet/deadlines"
+)
 
 // The package's error categories are deadlines' sentinels, so one errors.Is
 // works across qyzmet's packages. Every error for bad input is a
@@ -9,7 +13,27 @@ var (
 	ErrInvalid  = deadlines.ErrInvalid  // bad input; nothing changed
 	ErrNotFound = deadlines.ErrNotFound // no such definition, application or component
 	ErrConflict = deadlines.ErrConflict // exists already, or the step is out of order
+	// ErrDataUnavailable: data a component needs are not in state
+	// information systems, so the application is not accepted (Rules472
+	// p.3). A *MissingDataError carries it and matches ErrInvalid too.
+	ErrDataUnavailable = errors.New("data not available in state information systems")
 )
 
 // rule is the citation of point p of Rules472.
 func rule(p int) deadlines.Citation { return deadlines.Cite(deadlines.Rules472, p) }
+
+// Points are the points of Rules472 this package implements, and where.
+var Points = map[int]string{
+	2:  "composite service of component services, recipient, provider: Definition, Validate, Router.RegisterDefinition",
+	3:  "delivered on one application only when the data are in state information systems: DataAvailability, Submit, MissingDataError",
+	4:  "each component's delivery is a result of the composite service: Router.Complete",
+	5:  "each component's term from receipt by its provider, conditional terms: Component.TermFor, receipt timers",
+	6:  "fee, cost, payment method and receipt form: Fee, Router.Pay, Payment",
+	7:  "first to the provider whose result is a prerequisite, then enriched: Roots, Requires, routing, Application.Data",
+	8:  "sent automatically; the EDS-signed application stored and verifiable: SignatureVerifier, Signed, Dispatcher, Redeliver",
+	9:  "order and status of every component for the recipient and the UCC: ForRecipient, RecipientApplications, ForUCC",
+	10: "refusal on the grounds of the by-laws; dependants stop: Router.Refuse",
+	11: "results issued as the by-laws set: Result, Issued",
+	12: "appeals as the by-laws set: Appeal, Router.Appeal, Router.DecideAppeal",
+	13: "electronic and/or paper acceptance and results: Channel",
+}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qyzmet/qyzmet/chain"
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/onboarding"
 )
@@ -27,6 +28,9 @@ type Store struct {
 	requests    map[string]*onboarding.InfoRequest
 	ledgers     map[onboarding.LedgerKey]*onboarding.RefusalLedger
 	trainings   map[string]*onboarding.QualityTraining
+
+	definitions  map[string]*chain.Definition
+	applications map[string]*chain.Application
 }
 
 // New returns an empty Store. Values are copied on the way in and out, so
@@ -43,6 +47,9 @@ func New() *Store {
 		requests:    map[string]*onboarding.InfoRequest{},
 		ledgers:     map[onboarding.LedgerKey]*onboarding.RefusalLedger{},
 		trainings:   map[string]*onboarding.QualityTraining{},
+
+		definitions:  map[string]*chain.Definition{},
+		applications: map[string]*chain.Application{},
 	}
 }
 

@@ -1,0 +1,106 @@
+package memory
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/qyzmet/qyzmet/chain"
+)
+
+var _ chain.Store = (*Store)(nil)
+
+// CreateDefinition implements chain.Store.
+func (s *Store) CreateDefinition(_ context.Context, d *chain.Definition) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.definitions[d.ID]; ok {
+		return conflict("definition", d.ID)
+	}
+	s.definitions[d.ID] = d.Clone()
+	return nil
+}
+
+// GetDefinition implements chain.Store.
+func (s *Store) GetDefinition(_ context.Context, id string) (*chain.Definition, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, ok := s.definitions[id]
+	if !ok {
+		return nil, notFound("definition", id)
+	}
+	return d.Clone(), nil
+}
+
+// ListDefinitions implements chain.Store.
+func (s *Store) ListDefinitions(context.Context) ([]*chain.Definition, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*chain.Definition, 0, len(s.definitions))
+	for _, d := range s.definitions {
+		out = append(out, d.Clone())
+	}
+	slices.SortFunc(out, func(a, b *chain.Definition) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// CreateApplication implements chain.Store.
+func (s *Store) CreateApplication(_ context.Context, a *chain.Application) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.applications[a.ID]; ok {
+		return conflict("application", a.ID)
+	}
+	c := a.Clone()
+	s.applications[a.ID] = c
+	s.indexTimers(c.Timers()...)
+	return nil
+}
+
+// GetApplication implements chain.Store.
+func (s *Store) GetApplication(_ context.Context, id string) (*chain.Application, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.applications[id]
+	if !ok {
+		return nil, notFound("application", id)
+	}
+	return a.Clone(), nil
+}
+
+// UpdateApplication implements chain.Store.
+func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.Application) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.applications[id]
+	if !ok {
+		return notFound("application", id)
+	}
+	work := a.Clone()
+	if err := fn(work); err != nil {
+		return err
+	}
+	if work.ID != id {
+		return fmt.Errorf("memory: application %q: the update changed its id: %w", id, chain.ErrInvalid)
+	}
+	s.applications[id] = work
+	s.indexTimers(work.Timers()...)
+	return nil
+}
+
+// ListApplications implements chain.Store.
+func (s *Store) ListApplications(_ context.Context, f chain.ApplicationFilter) ([]*chain.Application, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*chain.Application
+	for _, a := range s.applications {
+		if f.Match(a) {
+			out = append(out, a.Clone())
+		}
+	}
+	slices.SortFunc(out, func(a, b *chain.Application) int {
+		return cmp.Or(a.SubmittedAt.Compare(b.SubmittedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}

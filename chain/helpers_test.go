@@ -1,0 +1,184 @@
+package chain_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+	_ "time/tzdata"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/qyzmet/qyzmet/adapters/availability"
+	"github.com/qyzmet/qyzmet/adapters/memory"
+	"github.com/qyzmet/qyzmet/chain"
+	"github.com/qyzmet/qyzmet/chain/chaintest"
+	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
+	"github.com/qyzmet/qyzmet/deadlines/kz"
+	"github.com/qyzmet/qyzmet/deadlines/kzid"
+	"github.com/qyzmet/qyzmet/onboarding"
+)
+
+// testBundle is one isolated world: a memory store whose catalogue has the
+// demo providers and services, both demo composites registered, fakes for
+// the ports and a clock at Monday 17 March 2025, 10:00 in Almaty (Nauryz
+// days off are 21–25 March 2025).
+type testBundle struct {
+	ctx        context.Context
+	cal        *deadlines.Calendar
+	clock      *deadlinestest.Clock
+	store      *memory.Store
+	verifier   *chaintest.Verifier
+	data       *availability.Static
+	dispatcher *chaintest.Dispatcher
+	router     *chain.Router
+	parent     string // the recipient's IIN
+}
+
+// iin returns a valid IIN of a person born on 1 Jan 1990 with the serial
+// (or the next serial that has a check digit).
+func iin(t testing.TB, serial int) string {
+	t.Helper()
+	for ; serial < 10000; serial++ {
+		prefix := fmt.Sprintf("9001013%04d", serial)
+		for d := 0; d <= 9; d++ {
+			if s := prefix + strconv.Itoa(d); kzid.ValidateIIN(s) == nil {
+				return s
+			}
+		}
+	}
+	require.FailNow(t, "no valid IIN left")
+	return ""
+}
+
+func bin(t testing.TB, serial int) string {
+	t.Helper()
+	for ; serial < 100000; serial++ {
+		prefix := fmt.Sprintf("050140%05d", serial)
+		for d := 0; d <= 9; d++ {
+			if s := prefix + strconv.Itoa(d); kzid.ValidateBIN(s) == nil {
+				return s
+			}
+		}
+	}
+	require.FailNow(t, "no valid BIN left")
+	return ""
+}
+
+func names(en string) deadlines.Names {
+	return deadlines.Names{KK: en + " (kk)", RU: en + " (ru)", EN: en}
+}
+
+// catalogue registers the demo composites' providers and services.
+func catalogue(t testing.TB, ctx context.Context, s *memory.Store) {
+	t.Helper()
+	bodies := []onboarding.Body{
+		{ID: "registry-office", Kind: onboarding.KindCentral, BIN: bin(t, 100), Name: names("Registry office"), Region: "Astana", Zone: "Asia/Almaty"},
+		{ID: "labour-ministry", Kind: onboarding.KindCentral, BIN: bin(t, 200), Name: names("Ministry of Labour"), Region: "Astana", Zone: "Asia/Almaty"},
+		{ID: "education-department", Kind: onboarding.KindLocalExecutive, Level: onboarding.LevelRegion, BIN: bin(t, 300), Name: names("Education department of Mangystau region"), Region: "Mangystau", Zone: "Asia/Aqtau"},
+		{ID: "migration-service", Kind: onboarding.KindCentral, BIN: bin(t, 400), Name: names("Migration service"), Region: "Astana", Zone: "Asia/Almaty"},
+		{ID: "ucc", Kind: onboarding.KindUCC, BIN: bin(t, 500), Name: names("Unified Contact Center"), Region: "Astana", Zone: "Asia/Almaty"},
+	}
+	for _, b := range bodies {
+		require.NoError(t, s.CreateBody(ctx, b))
+	}
+	services := map[string]string{
+		"birth-registration": "registry-office", "birth-allowance": "labour-ministry", "kindergarten-queue": "education-department",
+		"marriage-registration": "registry-office", "identity-document": "migration-service",
+	}
+	n := 0
+	for id, provider := range services {
+		n++
+		require.NoError(t, s.CreateService(ctx, onboarding.StateService{
+			ID: id, RegisterNumber: fmt.Sprintf("0010%04d", n), Name: names(id), Providers: []string{provider},
+		}))
+	}
+}
+
+func loadDefinition(t testing.TB, file string) *chain.Definition {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/" + file)
+	require.NoError(t, err)
+	d, err := chain.ParseDefinition(raw)
+	require.NoError(t, err)
+	return d
+}
+
+func setup(t testing.TB) *testBundle {
+	t.Helper()
+	c := kz.Calendar()
+	b := &testBundle{
+		ctx: context.Background(), cal: c, store: memory.New(),
+		clock:    deadlinestest.NewClock(time.Date(2025, time.March, 17, 10, 0, 0, 0, c.Location())),
+		verifier: &chaintest.Verifier{}, data: &availability.Static{}, dispatcher: &chaintest.Dispatcher{},
+		parent: iin(t, 1),
+	}
+	catalogue(t, b.ctx, b.store)
+	var n atomic.Int64
+	r, err := chain.NewRouter(chain.Config{
+		Store: b.store, Catalogue: b.store, Verifier: b.verifier, Data: b.data, Dispatcher: b.dispatcher,
+		Calendar: c, Clock: b.clock, NewID: func() string { return "app-" + strconv.FormatInt(n.Add(1), 10) },
+	})
+	require.NoError(t, err)
+	b.router = r
+	for _, f := range []string{"birth-of-a-child.json", "marriage.json"} {
+		require.NoError(t, r.RegisterDefinition(b.ctx, loadDefinition(t, f)))
+	}
+	return b
+}
+
+// at parses "2006-01-02 15:04" in Asia/Almaty.
+func (b *testBundle) at(t testing.TB, s string) time.Time {
+	t.Helper()
+	v, err := time.ParseInLocation("2006-01-02 15:04", s, b.cal.Location())
+	require.NoError(t, err)
+	return v
+}
+
+// now moves the clock to s and returns it.
+func (b *testBundle) now(t testing.TB, s string) time.Time {
+	t.Helper()
+	b.clock.Set(b.at(t, s))
+	return b.clock.Now()
+}
+
+// submitBirth files the "Birth of a child" application signed by the
+// parent at the clock's now.
+func (b *testBundle) submitBirth(t testing.TB, facts ...string) *chain.Application {
+	t.Helper()
+	a, err := b.router.Submit(b.ctx, chain.Submission{
+		DefinitionID: "birth-of-a-child", Recipient: b.parent,
+		Document: []byte(`{"child":"Aisulu","born":"2025-03-15"}`), Signature: chaintest.Sign(b.parent),
+		Facts: facts, Data: map[string]string{"parent_iin": b.parent}, Actor: "portal",
+	})
+	require.NoError(t, err)
+	return a
+}
+
+// registerBirth completes the birth registration with the child's IIN.
+func (b *testBundle) registerBirth(t testing.TB, appID string, at time.Time) *chain.Application {
+	t.Helper()
+	a, err := b.router.Complete(b.ctx, appID, "birth-registration", chain.Issued{
+		Channel: chain.Electronic, Reference: "AB-0001", At: at, Actor: "registrar",
+		Fields: map[string]string{"child_iin": "250315600019", "birth_record_number": "0001"},
+	})
+	require.NoError(t, err)
+	return a
+}
+
+func statuses(a *chain.Application) map[string]chain.Status {
+	out := map[string]chain.Status{}
+	for _, c := range a.Components {
+		out[c.ID] = c.Status
+	}
+	return out
+}
+
+func date(t *testing.T, tm time.Time) string {
+	t.Helper()
+	return tm.Format(time.DateOnly)
+}
