@@ -232,7 +232,7 @@ func (e *MissingDataError) Is(target error) bool {
 func (r *Router) Submit(ctx context.Context, in Submission) (*Application, error) {
 	var errs []error
 	if _, err := kzid.Validate(in.Recipient); err != nil {
-		errs = append(errs, &deadlines.RuleError{Rule: rule(2), Field: "recipient", Err: fmt.Errorf("%w: %v", ErrInvalid, err)})
+		errs = append(errs, &deadlines.RuleError{Rule: rule(2), Field: "recipient", Err: err})
 	}
 	if len(in.Document) == 0 {
 		errs = append(errs, deadlines.Invalid(rule(8), "document", "the signed application is required"))

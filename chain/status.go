@@ -119,7 +119,7 @@ func (r *Router) RecipientApplications(ctx context.Context, recipient, lang stri
 		return nil, err
 	}
 	if _, err := kzid.Validate(recipient); err != nil {
-		return nil, &deadlines.RuleError{Rule: rule(9), Field: "recipient", Err: fmt.Errorf("%w: %v", ErrInvalid, err)}
+		return nil, &deadlines.RuleError{Rule: rule(9), Field: "recipient", Err: err}
 	}
 	apps, err := r.cfg.Store.ListApplications(ctx, ApplicationFilter{Recipient: recipient})
 	if err != nil {

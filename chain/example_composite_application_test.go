@@ -1,0 +1,88 @@
+package chain_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/qyzmet/qyzmet/adapters/availability"
+	"github.com/qyzmet/qyzmet/adapters/memory"
+	"github.com/qyzmet/qyzmet/chain"
+	"github.com/qyzmet/qyzmet/chain/chaintest"
+	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/deadlines/kz"
+	"github.com/qyzmet/qyzmet/onboarding"
+)
+
+// A parent files one signed application, "Birth of a child". It goes first
+// to the registry office; the child's IIN from the birth certificate
+// enriches it, and it is routed automatically to the allowance and the
+// kindergarten queue, each with its own term (Rules472 p.5, p.7, p.8).
+func Example_birthOfAChild() {
+	ctx := context.Background()
+	cal := kz.Calendar()
+	clock := deadlines.ClockFunc(func() time.Time { return time.Date(2025, time.March, 17, 10, 0, 0, 0, cal.Location()) })
+	store := memory.New()
+
+	// The providers and services come from the onboarding catalogue.
+	for _, b := range []onboarding.Body{
+		{ID: "registry-office", Kind: onboarding.KindCentral, BIN: "050140000100", Name: deadlines.Names{KK: "АХАЖ", RU: "ЗАГС", EN: "Registry office"}, Region: "Astana", Zone: "Asia/Almaty"},
+		{ID: "labour-ministry", Kind: onboarding.KindCentral, BIN: "050140000201", Name: deadlines.Names{KK: "Еңбек министрлігі", RU: "Министерство труда", EN: "Ministry of Labour"}, Region: "Astana", Zone: "Asia/Almaty"},
+		{ID: "education-department", Kind: onboarding.KindLocalExecutive, Level: onboarding.LevelRegion, BIN: "050140000309", Name: deadlines.Names{KK: "Білім басқармасы", RU: "Управление образования", EN: "Education department"}, Region: "Mangystau", Zone: "Asia/Aqtau"},
+	} {
+		must(store.CreateBody(ctx, b))
+	}
+	for i, s := range [][2]string{{"birth-registration", "registry-office"}, {"birth-allowance", "labour-ministry"}, {"kindergarten-queue", "education-department"}} {
+		must(store.CreateService(ctx, onboarding.StateService{ID: s[0], RegisterNumber: fmt.Sprint(1000 + i), Name: deadlines.Names{KK: s[0], RU: s[0], EN: s[0]}, Providers: []string{s[1]}}))
+	}
+
+	dispatcher := &chaintest.Dispatcher{}
+	router, err := chain.NewRouter(chain.Config{
+		Store: store, Catalogue: store, Verifier: &chaintest.Verifier{}, Data: &availability.Static{},
+		Dispatcher: dispatcher, Calendar: cal, Clock: clock, NewID: func() string { return "A-1" },
+	})
+	must(err)
+	raw, err := os.ReadFile("testdata/birth-of-a-child.json")
+	must(err)
+	def, err := chain.ParseDefinition(raw)
+	must(err)
+	must(router.RegisterDefinition(ctx, def))
+
+	parent := "900101300017"
+	app, err := router.Submit(ctx, chain.Submission{
+		DefinitionID: "birth-of-a-child", Recipient: parent,
+		Document: []byte(`{"child":"Aisulu"}`), Signature: chaintest.Sign(parent),
+		Data: map[string]string{"parent_iin": parent}, Actor: "egov.kz",
+	})
+	must(err)
+	app, err = router.Complete(ctx, app.ID, "birth-registration", chain.Issued{
+		Channel: chain.Electronic, Reference: "AB-0001", At: clock.Now(), Actor: "registrar",
+		Fields: map[string]string{"child_iin": "250315600019", "birth_record_number": "0001"},
+	})
+	must(err)
+	for _, d := range dispatcher.Deliveries() {
+		fmt.Printf("sent to %s (key %s), child IIN %q\n", d.ProviderID, d.Key, d.Data["child_iin"])
+	}
+
+	// Terms count from each provider's receipt in its own zone, over the
+	// Nauryz days off (21–25 March 2025).
+	view, err := router.ForRecipient(ctx, parent, app.ID, "en")
+	must(err)
+	for _, c := range view.Components {
+		fmt.Printf("%d. %s: %s, due %s\n", c.Order, c.Name, c.StatusLabel, c.Due.Format(time.DateOnly))
+	}
+	// Output:
+	// sent to registry-office (key A-1/birth-registration/1), child IIN ""
+	// sent to labour-ministry (key A-1/birth-allowance/1), child IIN "250315600019"
+	// sent to education-department (key A-1/kindergarten-queue/1), child IIN "250315600019"
+	// 1. Registration of the birth, with the child's IIN: completed, due 2025-03-19
+	// 2. One-time birth allowance: in progress, due 2025-03-31
+	// 3. Kindergarten queue: in progress, due 2025-03-17
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
