@@ -118,17 +118,24 @@ func setup(t testing.TB) *testBundle {
 		parent: iin(t, 1),
 	}
 	catalogue(t, b.ctx, b.store)
-	var n atomic.Int64
-	r, err := chain.NewRouter(chain.Config{
-		Store: b.store, Catalogue: b.store, Verifier: b.verifier, Data: b.data, Dispatcher: b.dispatcher,
-		Calendar: c, Clock: b.clock, NewID: func() string { return "app-" + strconv.FormatInt(n.Add(1), 10) },
-	})
-	require.NoError(t, err)
-	b.router = r
+	b.router = newRouter(t, b, b.dispatcher)
 	for _, f := range []string{"birth-of-a-child.json", "marriage.json"} {
-		require.NoError(t, r.RegisterDefinition(b.ctx, loadDefinition(t, f)))
+		require.NoError(t, b.router.RegisterDefinition(b.ctx, loadDefinition(t, f)))
 	}
 	return b
+}
+
+// newRouter returns a router over the bundle's store, fakes and clock that
+// delivers through d.
+func newRouter(t testing.TB, b *testBundle, d chain.Dispatcher) *chain.Router {
+	t.Helper()
+	var n atomic.Int64
+	r, err := chain.NewRouter(chain.Config{
+		Store: b.store, Catalogue: b.store, Verifier: b.verifier, Data: b.data, Dispatcher: d,
+		Calendar: b.cal, Clock: b.clock, NewID: func() string { return "app-" + strconv.FormatInt(n.Add(1), 10) },
+	})
+	require.NoError(t, err)
+	return r
 }
 
 // at parses "2006-01-02 15:04" in Asia/Almaty.

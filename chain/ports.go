@@ -75,6 +75,13 @@ type Ack struct {
 // once: the same Dispatch may be delivered again (after a crash or a lost
 // acknowledgement) with the same Key, and a provider must treat a repeated
 // Key as the same delivery.
+// Dispatch must not modify d's maps and slices, which may be shared.
 type Dispatcher interface {
 	Dispatch(ctx context.Context, d Dispatch) (Ack, error)
 }
+
+// DispatcherFunc adapts a function to a Dispatcher.
+type DispatcherFunc func(ctx context.Context, d Dispatch) (Ack, error)
+
+// Dispatch calls f.
+func (f DispatcherFunc) Dispatch(ctx context.Context, d Dispatch) (Ack, error) { return f(ctx, d) }

@@ -365,15 +365,19 @@ func (r *Router) deliver(ctx context.Context, a *Application) *Application {
 		err error
 	}
 	var results []result
+	var data map[string]string // one copy for every delivery of this call
 	for i := range a.Components {
 		cs := &a.Components[i]
 		if cs.Delivery == nil || !cs.Delivery.Pending {
 			continue
 		}
+		if data == nil {
+			data = maps.Clone(a.Data)
+		}
 		d := Dispatch{
 			Key: cs.Delivery.Key, ApplicationID: a.ID, DefinitionID: a.DefinitionID,
 			ComponentID: cs.ID, ServiceID: cs.ServiceID, ProviderID: cs.ProviderID, Recipient: a.Recipient,
-			Data: maps.Clone(a.Data), Document: a.Signed.Document, Signature: a.Signed.Signature,
+			Data: data, Document: a.Signed.Document, Signature: a.Signed.Signature,
 		}
 		ack, err := r.cfg.Dispatcher.Dispatch(ctx, d)
 		results = append(results, result{key: d.Key, ack: ack, err: err})

@@ -78,6 +78,10 @@ func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.A
 		return notFound("application", id)
 	}
 	work := a.Clone()
+	// History is append-only and updates are serialized by s.mu, so the work
+	// copy may append into the stored history's spare capacity: the stored
+	// copy never sees past its length, and values handed out stay clipped.
+	work.History = a.History
 	if err := fn(work); err != nil {
 		return err
 	}

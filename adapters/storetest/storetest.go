@@ -37,6 +37,7 @@ type TimerStore interface {
 type Stores struct {
 	Timers     TimerStore
 	Onboarding OnboardingStore
+	Chain      ChainStore
 }
 
 // OnboardingStore is the onboarding.Store port plus the deadlines.SweepStore
@@ -68,12 +69,14 @@ func Run(t *testing.T, h Harness) {
 	t.Helper()
 	t.Run("Timers", func(t *testing.T) { t.Parallel(); runTimers(t, h) })
 	t.Run("Onboarding", func(t *testing.T) { t.Parallel(); runOnboarding(t, h) })
+	t.Run("Chain", func(t *testing.T) { t.Parallel(); runChain(t, h) })
 }
 
 // RunBenchmarks runs the suite's benchmarks against h.
 func RunBenchmarks(b *testing.B, h Harness) {
 	b.Run("Timers", func(b *testing.B) { benchTimers(b, h) })
 	b.Run("Onboarding", func(b *testing.B) { benchOnboarding(b, h) })
+	b.Run("Chain", func(b *testing.B) { benchChain(b, h) })
 }
 
 // epoch is the suite's fixed "now": a Monday, 10:00 in Almaty.
