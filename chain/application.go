@@ -156,33 +156,33 @@ func (o *Outcome) UnmarshalText(b []byte) error {
 // AppealCase is a recipient's appeal of a component's result or refusal,
 // heard by the definition's appeal route within its term (Rules472 p.12).
 type AppealCase struct {
-	Seq       int              `json:"seq"`
-	Against   Status           `json:"against"` // StatusCompleted (the result) or StatusRefused (the refusal)
-	Reason    string           `json:"reason"`
-	FiledAt   time.Time        `json:"filed_at"`
-	Route     string           `json:"route"`
-	Timer     *deadlines.Timer `json:"timer"`
-	Outcome   Outcome          `json:"outcome"`
-	DecidedAt time.Time        `json:"decided_at,omitzero"`
-	Note      string           `json:"note,omitempty"`
+	Seq       int             `json:"seq"`
+	Against   Status          `json:"against"` // StatusCompleted (the result) or StatusRefused (the refusal)
+	Reason    string          `json:"reason"`
+	FiledAt   time.Time       `json:"filed_at"`
+	Route     string          `json:"route"`
+	Timer     deadlines.Timer `json:"timer"`
+	Outcome   Outcome         `json:"outcome"`
+	DecidedAt time.Time       `json:"decided_at,omitzero"`
+	Note      string          `json:"note,omitempty"`
 }
 
 // ComponentState is one component service of an application.
 type ComponentState struct {
-	ID         string           `json:"id"`
-	ServiceID  string           `json:"service_id"`
-	ProviderID string           `json:"provider_id"`
-	Zone       string           `json:"zone"` // the provider's zone: its civil dates count the term
-	Status     Status           `json:"status"`
-	Round      int              `json:"round"` // 1, +1 each time an appeal reopens it
-	Delivery   *Delivery        `json:"delivery,omitempty"`
-	ReceivedAt time.Time        `json:"received_at,omitzero"`
-	Timer      *deadlines.Timer `json:"timer,omitempty"` // the term of the current round (p.5)
-	Payment    Payment          `json:"payment"`
-	Result     *Issued          `json:"result,omitempty"`
-	Refusal    *Refusal         `json:"refusal,omitempty"`
-	StoppedBy  string           `json:"stopped_by,omitempty"` // the refused prerequisite
-	Appeals    []AppealCase     `json:"appeals,omitempty"`
+	ID         string          `json:"id"`
+	ServiceID  string          `json:"service_id"`
+	ProviderID string          `json:"provider_id"`
+	Zone       string          `json:"zone"` // the provider's zone: its civil dates count the term
+	Status     Status          `json:"status"`
+	Round      int             `json:"round"`             // 1, +1 each time an appeal reopens it
+	Delivery   Delivery        `json:"delivery,omitzero"` // zero until routed
+	ReceivedAt time.Time       `json:"received_at,omitzero"`
+	Timer      deadlines.Timer `json:"timer,omitzero"` // the term of the current round (p.5); zero until received
+	Payment    Payment         `json:"payment"`
+	Result     *Issued         `json:"result,omitempty"`
+	Refusal    *Refusal        `json:"refusal,omitempty"`
+	StoppedBy  string          `json:"stopped_by,omitempty"` // the refused prerequisite
+	Appeals    []AppealCase    `json:"appeals,omitempty"`
 }
 
 // Event is one entry of an application's history, with the point it
@@ -215,8 +215,10 @@ type Application struct {
 }
 
 // Clone returns a copy of a that shares no mutable state with it. Byte
-// slices, results and history entries are never changed in place, so they
-// are shared clipped to length; an append to either copy reallocates.
+// slices, facts, results, timer ledgers and history entries are never
+// changed in place (only appended to), so they are shared clipped to
+// length: an append to either copy reallocates. Do not modify their
+// elements in place.
 func (a *Application) Clone() *Application {
 	c := *a
 	c.Facts = slices.Clip(a.Facts)
@@ -224,22 +226,16 @@ func (a *Application) Clone() *Application {
 	c.Signed.Document = slices.Clip(a.Signed.Document)
 	c.Signed.Signature = slices.Clip(a.Signed.Signature)
 	c.History = slices.Clip(a.History)
-	c.Components = make([]ComponentState, len(a.Components))
-	for i, s := range a.Components {
-		if s.Delivery != nil {
-			d := *s.Delivery
-			s.Delivery = &d
-		}
-		if s.Timer != nil {
-			s.Timer = s.Timer.Clone()
-		}
+	c.Components = slices.Clone(a.Components)
+	for i := range c.Components {
+		s := &c.Components[i]
+		s.Timer = *s.Timer.Clone()
 		if len(s.Appeals) > 0 {
 			s.Appeals = slices.Clone(s.Appeals)
 			for j := range s.Appeals {
-				s.Appeals[j].Timer = s.Appeals[j].Timer.Clone()
+				s.Appeals[j].Timer = *s.Appeals[j].Timer.Clone()
 			}
 		}
-		c.Components[i] = s
 	}
 	return &c
 }
@@ -257,7 +253,7 @@ func (a *Application) Component(id string) *ComponentState {
 // PendingDispatch reports whether a delivery to a provider waits for its
 // acknowledgement.
 func (a *Application) PendingDispatch() bool {
-	return slices.ContainsFunc(a.Components, func(s ComponentState) bool { return s.Delivery != nil && s.Delivery.Pending })
+	return slices.ContainsFunc(a.Components, func(s ComponentState) bool { return s.Delivery.Pending })
 }
 
 // Done reports whether every component is completed, refused or stopped.
@@ -271,11 +267,11 @@ func (a *Application) Timers() []*deadlines.Timer {
 	var out []*deadlines.Timer
 	for i := range a.Components {
 		s := &a.Components[i]
-		if s.Timer != nil {
-			out = append(out, s.Timer)
+		if s.Timer.ID != "" {
+			out = append(out, &s.Timer)
 		}
 		for j := range s.Appeals {
-			out = append(out, s.Appeals[j].Timer)
+			out = append(out, &s.Appeals[j].Timer)
 		}
 	}
 	return out
@@ -324,14 +320,14 @@ func appealTimerID(appID, componentID string, seq int) string {
 // delivery is pending until the provider acknowledges it.
 func (a *Application) route(s step, cs *ComponentState, at time.Time) {
 	cs.Status = StatusRouted
-	cs.Delivery = &Delivery{Key: deliveryKey(a.ID, cs.ID, cs.Round), Pending: true}
+	cs.Delivery = Delivery{Key: deliveryKey(a.ID, cs.ID, cs.Round), Pending: true}
 	a.record(s, "routed", cs.ID, rule(8), at, "to "+cs.ProviderID)
 }
 
 // receive records the provider's acknowledgement: the component's term
 // starts on receipt (p.5) and a paid component awaits payment (p.6).
 func (a *Application) receive(s step, cs *ComponentState, key string, ack Ack) error {
-	if cs.Delivery == nil || cs.Delivery.Key != key || !cs.Delivery.Pending {
+	if cs.Delivery.Key != key || !cs.Delivery.Pending {
 		return nil // acknowledged already, or superseded: at-least-once
 	}
 	c, err := s.cal(cs.Zone)
@@ -349,7 +345,7 @@ func (a *Application) receive(s step, cs *ComponentState, key string, ack Ack) e
 	cs.Delivery.SentAt = s.now
 	cs.Delivery.Reference = ack.Reference
 	cs.ReceivedAt = ack.ReceivedAt
-	cs.Timer = t
+	cs.Timer = *t
 	cs.Status = StatusInProgress
 	if comp.Fee.Paid && cs.Round == 1 {
 		cs.Payment = Payment{Required: true, AmountTiyn: comp.Fee.AmountTiyn}
@@ -394,9 +390,7 @@ func (a *Application) stopDependants(s step, id string, at time.Time) {
 			}
 			cs.Status = StatusStopped
 			cs.StoppedBy = id
-			if cs.Delivery != nil {
-				cs.Delivery.Pending = false
-			}
+			cs.Delivery.Pending = false
 			a.record(s, "stopped", d, rule(10), at, "prerequisite "+id+" was refused")
 			queue = append(queue, d)
 		}

@@ -368,7 +368,7 @@ func (r *Router) deliver(ctx context.Context, a *Application) *Application {
 	var data map[string]string // one copy for every delivery of this call
 	for i := range a.Components {
 		cs := &a.Components[i]
-		if cs.Delivery == nil || !cs.Delivery.Pending {
+		if !cs.Delivery.Pending {
 			continue
 		}
 		if data == nil {
@@ -394,7 +394,7 @@ func (r *Router) deliver(ctx context.Context, a *Application) *Application {
 		s := step{now: r.cfg.Clock.Now(), actor: "dispatcher", def: p.(*plan).def, cal: r.calIn, rungs: r.rungsFor}
 		for _, res := range results {
 			cs := cur.componentByKey(res.key)
-			if cs == nil || cs.Delivery == nil || !cs.Delivery.Pending {
+			if cs == nil || !cs.Delivery.Pending {
 				continue
 			}
 			if res.err != nil {
@@ -422,7 +422,7 @@ func (r *Router) deliver(ctx context.Context, a *Application) *Application {
 
 func (a *Application) componentByKey(key string) *ComponentState {
 	for i := range a.Components {
-		if d := a.Components[i].Delivery; d != nil && d.Key == key {
+		if a.Components[i].Delivery.Key == key {
 			return &a.Components[i]
 		}
 	}
@@ -674,7 +674,7 @@ func (r *Router) Appeal(ctx context.Context, appID, componentID, reason string, 
 		if err != nil {
 			return err
 		}
-		cs.Appeals = append(cs.Appeals, AppealCase{Seq: seq, Against: cs.Status, Reason: reason, FiledAt: at, Route: comp.Appeal.Route, Timer: t})
+		cs.Appeals = append(cs.Appeals, AppealCase{Seq: seq, Against: cs.Status, Reason: reason, FiledAt: at, Route: comp.Appeal.Route, Timer: *t})
 		a.record(s, "appealed", cs.ID, rule(12), at, fmt.Sprintf("appeal %d to %s, due %s: %s", seq, comp.Appeal.Route, t.Deadline(c).Due.Format(time.DateOnly), reason))
 		return nil
 	})
@@ -726,7 +726,7 @@ func (r *Router) DecideAppeal(ctx context.Context, appID, componentID string, se
 		// Reopen: a new round, received again at the decision (p.5, p.12).
 		cs.Round++
 		cs.Result, cs.Refusal = nil, nil
-		cs.Delivery = &Delivery{Key: deliveryKey(a.ID, cs.ID, cs.Round), Pending: true}
+		cs.Delivery = Delivery{Key: deliveryKey(a.ID, cs.ID, cs.Round), Pending: true}
 		if err := a.receive(s, cs, cs.Delivery.Key, Ack{ReceivedAt: at}); err != nil {
 			return err
 		}

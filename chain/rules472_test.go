@@ -214,7 +214,7 @@ func TestRules472_P5_TermCountsFromReceiptByTheProvider(t *testing.T) {
 		cs := a.Component("birth-registration")
 		require.Equal(t, chain.StatusRouted, cs.Status)
 		require.True(t, cs.Delivery.Pending)
-		require.Nil(t, cs.Timer, "no term runs before receipt")
+		require.Zero(t, cs.Timer, "no term runs before receipt")
 		b.now(t, "2025-03-18 09:00")
 		n, err := b.router.Redeliver(b.ctx)
 		require.NoError(t, err)

@@ -63,11 +63,11 @@ type RecipientView struct {
 // recipient's view plus the provider, the overdue flags and the delivery.
 type UCCComponent struct {
 	ComponentView
-	ProviderID string    `json:"provider_id"`
-	Provider   string    `json:"provider"` // the body's name
-	Overdue    bool      `json:"overdue"`  // its term (or an appeal's) ran out and it is still open
-	Late       bool      `json:"late"`     // it ended after its term
-	Delivery   *Delivery `json:"delivery,omitempty"`
+	ProviderID string   `json:"provider_id"`
+	Provider   string   `json:"provider"` // the body's name
+	Overdue    bool     `json:"overdue"`  // its term (or an appeal's) ran out and it is still open
+	Late       bool     `json:"late"`     // it ended after its term
+	Delivery   Delivery `json:"delivery,omitzero"`
 }
 
 // UCCView is an application as the UCC sees it (p.9): every component
@@ -180,7 +180,7 @@ func (r *Router) view(p *plan, a *Application, lang string, now time.Time) (*Rec
 		cv := ComponentView{Order: i + 1, ID: id, Name: comp.Names.In(lang), Status: cs.Status, StatusLabel: cs.Status.Label().In(lang)}
 		var f flag
 		if c, err := r.calIn(cs.Zone); err == nil {
-			if cs.Timer != nil {
+			if cs.Timer.ID != "" {
 				st := cs.Timer.Status(c, now)
 				cv.Due, cv.Estimated = st.Deadline.Due, st.Deadline.Estimated
 				f.overdue = st.Breached && st.State != deadlines.TimerStopped
