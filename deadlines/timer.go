@@ -34,6 +34,16 @@ func (k EntryKind) String() string {
 // MarshalText implements encoding.TextMarshaler.
 func (k EntryKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (k *EntryKind) UnmarshalText(b []byte) error {
+	i := slices.Index(entryKindNames[1:], string(b))
+	if i < 0 {
+		return Invalid(Citation{}, "kind", "unknown ledger entry kind "+strconv.Quote(string(b)))
+	}
+	*k = EntryKind(i + 1)
+	return nil
+}
+
 // Entry is one line of a timer's ledger.
 type Entry struct {
 	Kind   EntryKind `json:"kind"`
@@ -77,6 +87,16 @@ func (s TimerState) String() string { return timerStateNames[s] }
 
 // MarshalText implements encoding.TextMarshaler.
 func (s TimerState) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *TimerState) UnmarshalText(b []byte) error {
+	i := slices.Index(timerStateNames[:], string(b))
+	if i < 0 {
+		return Invalid(Citation{}, "state", "unknown timer state "+strconv.Quote(string(b)))
+	}
+	*s = TimerState(i)
+	return nil
+}
 
 // Timer is an SLA timer kept as a ledger. The due date is always recomputed
 // from the ledger and the calendar, never stored as "overdue". A Timer is a
