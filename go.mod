@@ -4,6 +4,7 @@ go 1.26
 
 require (
 	github.com/rickar/cal/v2 v2.1.13
+	github.com/smallstep/pkcs7 v0.2.3
 	github.com/stretchr/testify v1.12.1
 )
 
