@@ -34,10 +34,14 @@ type Evidence struct {
 
 // SignatureVerifier checks an EDS signature over the original application
 // bytes. Signature is a CMS (PKCS#7) SignedData, attached or detached; when
-// it is detached, document is the signed content. A signature that is
-// merely bad is not an error: Verify returns Evidence with Valid false and
-// a Reason. Errors are for a verifier that could not answer (network,
-// malformed input it cannot parse is reported as Valid false).
+// it is detached, document is the signed content, and when it is attached
+// a non-empty document must equal the attached content (else Valid is
+// false). A signature that is merely bad, or input that cannot be parsed,
+// is not an error: Verify returns Evidence with Valid false and a Reason.
+// Errors are for a verifier that could not answer: a network failure, a
+// responder down, or a key algorithm it does not support (adapters/cms
+// cannot read GOST keys; adapters/ncanode can), so a caller may try
+// another verifier. Verify must be safe for concurrent use.
 type SignatureVerifier interface {
 	Verify(ctx context.Context, document, signature []byte) (Evidence, error)
 }
