@@ -277,14 +277,14 @@ func (a *Application) Timers() []*deadlines.Timer {
 	return out
 }
 
-func (a *Application) hasFact(f string) bool { return slices.Contains(a.Facts, f) }
-
-func (a *Application) facts() map[string]bool {
-	m := make(map[string]bool, len(a.Facts))
-	for _, f := range a.Facts {
-		m[f] = true
+// termFor is Component.TermFor over the application's facts.
+func (a *Application) termFor(c Component) deadlines.Term {
+	for _, cond := range c.Conditions {
+		if slices.Contains(a.Facts, cond.When) {
+			return cond.Term
+		}
 	}
-	return m
+	return c.Term
 }
 
 // step is what a transition needs besides the application: the clock's
@@ -335,7 +335,7 @@ func (a *Application) receive(s step, cs *ComponentState, key string, ack Ack) e
 		return err
 	}
 	comp, _ := s.def.Component(cs.ID)
-	term := comp.TermFor(a.facts())
+	term := a.termFor(comp)
 	t, err := deadlines.NewTimer(c, timerID(a.ID, cs.ID, cs.Round), "application "+a.ID+": "+cs.ID, term, ack.ReceivedAt, s.rungs(term.Rule)...)
 	if err != nil {
 		return err
@@ -350,7 +350,8 @@ func (a *Application) receive(s step, cs *ComponentState, key string, ack Ack) e
 	if comp.Fee.Paid && cs.Round == 1 {
 		cs.Payment = Payment{Required: true, AmountTiyn: comp.Fee.AmountTiyn}
 	}
-	a.record(s, "received", cs.ID, term.Rule, ack.ReceivedAt, "term "+term.String()+", due "+t.Deadline(c).Due.Format(time.DateOnly))
+	due := t.Deadline(c).Due
+	a.record(s, "received", cs.ID, term.Rule, ack.ReceivedAt, "term "+term.String()+", due "+due.Format(time.DateOnly))
 	return nil
 }
 

@@ -296,6 +296,9 @@ func (r *Router) Submit(ctx context.Context, in Submission) (*Application, error
 		Signed:      Signed{Document: slices.Clone(in.Document), Signature: slices.Clone(in.Signature), Evidence: ev, CheckedAt: now},
 		SubmittedAt: now,
 		Components:  make([]ComponentState, 0, len(p.order)),
+		// Room for the events of a smooth run: submitted, and per component
+		// routed, received and its result.
+		History: make([]Event, 0, 1+3*len(p.order)),
 	}
 	s := step{now: now, actor: in.Actor, def: p.def, cal: r.calIn, rungs: r.rungsFor}
 	a.record(s, "submitted", "", rule(8), now, "signed by "+kzid.Mask(in.Recipient)+", verified by "+ev.Verifier)

@@ -53,6 +53,9 @@ func (s *Store) CreateApplication(_ context.Context, a *chain.Application) error
 		return conflict("application", a.ID)
 	}
 	c := a.Clone()
+	// The store's own history array, with the caller's spare capacity, so
+	// later updates append in place (see UpdateApplication).
+	c.History = append(make([]chain.Event, 0, cap(a.History)), a.History...)
 	s.applications[a.ID] = c
 	s.indexTimers(c.Timers()...)
 	return nil
