@@ -47,8 +47,13 @@ func (d CivilDate) String() string {
 // MarshalText implements encoding.TextMarshaler.
 func (d CivilDate) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements encoding.TextUnmarshaler. It reads what
+// MarshalText writes, the zero date ("0000-00-00") included.
 func (d *CivilDate) UnmarshalText(b []byte) error {
+	if string(b) == (CivilDate{}).String() {
+		*d = CivilDate{}
+		return nil
+	}
 	p, err := ParseCivilDate(string(b))
 	if err != nil {
 		return err

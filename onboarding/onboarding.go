@@ -45,6 +45,18 @@ func (s State) MarshalText() ([]byte, error) {
 	return []byte(strings.ReplaceAll(strings.ToLower(s.String()), " ", "_")), nil
 }
 
+// UnmarshalText implements encoding.TextUnmarshaler: it reads what
+// MarshalText writes.
+func (s *State) UnmarshalText(b []byte) error {
+	for k := range stateLabels {
+		if t, _ := k.MarshalText(); string(t) == string(b) {
+			*s = k
+			return nil
+		}
+	}
+	return deadlines.Invalid(deadlines.Citation{}, "state", "unknown onboarding state "+strconv.Quote(string(b)))
+}
+
 // The steps that own a timer. Updates (p.6) and replacements (p.7) are
 // numbered: "update-2", "replacement-1".
 const (

@@ -1,0 +1,38 @@
+// Package sqlstore keeps qyzmet's records in SQL: SQLite embedded by
+// default (modernc.org/sqlite, pure Go, no cgo) and PostgreSQL for several
+// instances (github.com/jackc/pgx/v5 through database/sql). One Store
+// implements onboarding.Store, chain.Store and deadlines.SweepStore and
+// passes adapters/storetest.
+//
+// # Opening
+//
+//	s, err := sqlstore.Open(ctx, "sqlite:///var/lib/qyzmet/qyzmet.db")
+//	s, err := sqlstore.Open(ctx, "postgres://qyzmet@db:5432/qyzmet?sslmode=verify-full")
+//	err = s.Migrate(ctx) // embedded, numbered migrations; safe from several processes at once
+//
+// SQLite runs in WAL mode with synchronous=FULL (an acknowledged write
+// survives a power loss; WithSQLiteSynchronous("NORMAL") trades that for
+// speed), a busy timeout and immediate transactions, so concurrent writers
+// queue instead of failing. PostgreSQL updates lock their row with SELECT …
+// FOR UPDATE; migrations take an advisory lock.
+//
+// # Layout
+//
+// Aggregates (onboardings, requests, ledgers, trainings, definitions,
+// applications, standalone timers) are JSON documents beside the columns
+// queries filter, order and constrain on: unique BINs, register numbers and
+// service–body pairs are database constraints. The rungs of every open
+// timer, wherever it lives, are rows of schedule, indexed by instant, which
+// is what the sweeper scans; claiming a rung inserts its key into claims
+// (the primary key makes it exactly once) and removes it from schedule in
+// the same transaction. Timers whose schedule did not change are not
+// re-indexed. All queries are parameterized.
+//
+// # Errors
+//
+// A missing row is deadlines.ErrNotFound (so onboarding.ErrNotFound and
+// chain.ErrNotFound), a duplicate key or unique value deadlines.ErrConflict,
+// detected by INSERT … ON CONFLICT DO NOTHING rather than by driver error
+// codes. An error from an update closure rolls the transaction back and is
+// returned as is. ErrUnsupported names a DSN scheme Open does not know.
+package sqlstore

@@ -1,0 +1,207 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/qyzmet/qyzmet/deadlines"
+)
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func notFound(kind, id string) error {
+	return fmt.Errorf("sqlstore: %s %q: %w", kind, id, deadlines.ErrNotFound)
+}
+
+func conflict(kind, id string) error {
+	return fmt.Errorf("sqlstore: %s %q: %w", kind, id, deadlines.ErrConflict)
+}
+
+// col is a column set beside a document.
+type col struct {
+	name  string
+	value any
+}
+
+// insertDoc inserts a row; a row with the same primary or unique key is a
+// conflict (ON CONFLICT DO NOTHING, then the row count says which).
+func insertDoc(ctx context.Context, s *Store, q querier, kind, table, id string, doc any, cols ...col) error {
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return fmt.Errorf("sqlstore: encoding %s %q: %w", kind, id, err)
+	}
+	names := make([]string, 0, len(cols)+1)
+	args := make([]any, 0, len(cols)+1)
+	for _, c := range cols {
+		names = append(names, c.name)
+		args = append(args, c.value)
+	}
+	names = append(names, "doc")
+	args = append(args, string(raw))
+	query := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(names)-1) + ") ON CONFLICT DO NOTHING"
+	res, err := q.ExecContext(ctx, s.q(query), args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: inserting %s %q: %w", kind, id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return conflict(kind, id)
+	}
+	return nil
+}
+
+// getDoc reads one document; no row is ErrNotFound.
+func getDoc[T any](ctx context.Context, s *Store, q querier, kind, id, query string, args ...any) (*T, error) {
+	var raw string
+	err := q.QueryRowContext(ctx, s.q(query), args...).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(kind, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: reading %s %q: %w", kind, id, err)
+	}
+	v := new(T)
+	if err := json.Unmarshal([]byte(raw), v); err != nil {
+		return nil, fmt.Errorf("sqlstore: decoding %s %q: %w", kind, id, err)
+	}
+	return v, nil
+}
+
+// listDocs reads documents in the query's order.
+func listDocs[T any](ctx context.Context, s *Store, kind, query string, args ...any) ([]*T, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: listing %s: %w", kind, err)
+	}
+	defer rows.Close()
+	var out []*T
+	for rows.Next() {
+		var raw string
+		if err := rows.Scan(&raw); err != nil {
+			return nil, fmt.Errorf("sqlstore: listing %s: %w", kind, err)
+		}
+		v := new(T)
+		if err := json.Unmarshal([]byte(raw), v); err != nil {
+			return nil, fmt.Errorf("sqlstore: decoding %s: %w", kind, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: listing %s: %w", kind, err)
+	}
+	return out, nil
+}
+
+// doc describes how one aggregate is kept: its table, the columns beside
+// the document, and its timers.
+type doc[T any] struct {
+	kind   string
+	table  string
+	where  string // the key condition, e.g. "id = ?"
+	cols   func(*T) []col
+	timers func(*T) []*deadlines.Timer
+}
+
+// update loads the row under a lock (SELECT … FOR UPDATE on PostgreSQL;
+// SQLite's transaction is immediate), calls fn, and saves the document, its
+// columns and the schedules of the timers fn changed, in one transaction.
+// An error from fn rolls back and is returned as is.
+func (d doc[T]) update(ctx context.Context, s *Store, id string, key []any, fn func(tx *sql.Tx, v *T) error) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return d.updateIn(ctx, s, tx, id, key, func(v *T) error { return fn(tx, v) })
+	})
+}
+
+// updateIn is update within the caller's transaction.
+func (d doc[T]) updateIn(ctx context.Context, s *Store, tx *sql.Tx, id string, key []any, fn func(v *T) error) error {
+	{
+		v, err := getDoc[T](ctx, s, tx, d.kind, id, "SELECT doc FROM "+d.table+" WHERE "+d.where+s.d.forUpdate, key...)
+		if err != nil {
+			return err
+		}
+		before := map[string]*deadlines.Timer{}
+		if d.timers != nil {
+			for _, t := range d.timers(v) {
+				before[t.ID] = &deadlines.Timer{Schedule: t.Schedule}
+			}
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("sqlstore: encoding %s %q: %w", d.kind, id, err)
+		}
+		set := "doc = ?"
+		args := []any{string(raw)}
+		if d.cols != nil {
+			for _, c := range d.cols(v) {
+				set += ", " + c.name + " = ?"
+				args = append(args, c.value)
+			}
+		}
+		args = append(args, key...)
+		if _, err := tx.ExecContext(ctx, s.q("UPDATE "+d.table+" SET "+set+" WHERE "+d.where), args...); err != nil {
+			return fmt.Errorf("sqlstore: saving %s %q: %w", d.kind, id, err)
+		}
+		if d.timers != nil {
+			for _, t := range d.timers(v) {
+				if old, ok := before[t.ID]; ok && sameSchedule(old.Schedule, t.Schedule) {
+					continue
+				}
+				if err := s.indexTimer(ctx, tx, t); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// create inserts v and indexes its timers in one transaction.
+func (d doc[T]) create(ctx context.Context, s *Store, id string, v *T) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var cols []col
+		if d.cols != nil {
+			cols = d.cols(v)
+		}
+		if err := insertDoc(ctx, s, tx, d.kind, d.table, id, v, cols...); err != nil {
+			return err
+		}
+		if d.timers != nil {
+			for _, t := range d.timers(v) {
+				if err := s.indexTimer(ctx, tx, t); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func (d doc[T]) get(ctx context.Context, s *Store, id string, key ...any) (*T, error) {
+	return getDoc[T](ctx, s, s.db, d.kind, id, "SELECT doc FROM "+d.table+" WHERE "+d.where, key...)
+}
+
+// sameSchedule reports whether two schedules are the same slice: timers
+// replace their schedule whole when it changes, and JSON decoding gives a
+// fresh one, so equal contents are compared too.
+func sameSchedule(a, b []deadlines.Firing) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Key() != b[i].Key() || !a[i].At.Equal(b[i].At) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,247 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // the "sqlite" database/sql driver, pure Go
+
+	"github.com/qyzmet/qyzmet/deadlines"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// ErrUnsupported: the DSN's scheme names no supported database.
+var ErrUnsupported = errors.New("sqlstore: unsupported database")
+
+// dialect is what differs between SQLite and PostgreSQL.
+type dialect struct {
+	name      string // "sqlite" or "postgres"
+	dollar    bool   // placeholders are $1, $2… rather than ?
+	forUpdate string // the row-lock clause of a SELECT inside an update
+	// lock serializes migrations across processes; SQLite's immediate
+	// transactions already do.
+	lock string
+}
+
+var (
+	sqlite   = dialect{name: "sqlite"}
+	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE", lock: "SELECT pg_advisory_xact_lock(472130)"}
+)
+
+// Store keeps every qyzmet record in one SQL database. It implements
+// onboarding.Store, chain.Store and deadlines.SweepStore. It is safe for
+// concurrent use by many goroutines and, on PostgreSQL, many processes.
+type Store struct {
+	db      *sql.DB
+	d       dialect
+	queries sync.Map // query with ? placeholders → the dialect's query
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	synchronous string
+	busyTimeout int
+}
+
+// WithSQLiteSynchronous sets SQLite's synchronous pragma. The default is
+// FULL: a write acknowledged to the caller survives a power loss, as a
+// legal record must. NORMAL is faster in WAL mode but may lose the last
+// transactions on a power loss (never corrupts the database); choose it
+// only where the records can be recovered from elsewhere.
+func WithSQLiteSynchronous(mode string) Option { return func(o *options) { o.synchronous = mode } }
+
+// WithSQLiteBusyTimeout sets how long (milliseconds) a SQLite writer waits
+// for another to finish before failing (default 10,000).
+func WithSQLiteBusyTimeout(ms int) Option { return func(o *options) { o.busyTimeout = ms } }
+
+// Open connects to the database the DSN names and checks the connection:
+//
+//	sqlite:///var/lib/qyzmet/qyzmet.db    an embedded SQLite file (absolute path)
+//	sqlite://qyzmet.db                     a SQLite file relative to the working directory
+//	postgres://user@host:5432/db?sslmode=disable   PostgreSQL (also postgresql://)
+//
+// SQLite runs in WAL mode with synchronous=FULL, a busy timeout and
+// immediate transactions, so writers queue rather than fail. PostgreSQL
+// DSNs are passed to pgx unchanged (a search_path parameter selects a
+// schema). Open does not migrate: call Migrate.
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	o := options{synchronous: "FULL", busyTimeout: 10000}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: DSN: %w", err)
+	}
+	var s *Store
+	switch u.Scheme {
+	case "sqlite":
+		file := u.Host + u.Path
+		if file == "" {
+			return nil, fmt.Errorf("sqlstore: %q names no file: %w", dsn, ErrUnsupported)
+		}
+		switch strings.ToUpper(o.synchronous) {
+		case "OFF", "NORMAL", "FULL", "EXTRA":
+		default:
+			return nil, fmt.Errorf("sqlstore: synchronous %q: %w", o.synchronous, deadlines.ErrInvalid)
+		}
+		q := url.Values{}
+		q.Add("_pragma", "busy_timeout("+strconv.Itoa(o.busyTimeout)+")")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous("+strings.ToUpper(o.synchronous)+")")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Set("_txlock", "immediate")
+		db, err := sql.Open("sqlite", "file:"+file+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: %w", err)
+		}
+		s = &Store{db: db, d: sqlite}
+	case "postgres", "postgresql":
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: %w", err)
+		}
+		s = &Store{db: db, d: postgres}
+	default:
+		return nil, fmt.Errorf("sqlstore: scheme %q: %w", u.Scheme, ErrUnsupported)
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("sqlstore: connecting to %s: %w", s.d.name, err)
+	}
+	return s, nil
+}
+
+// Dialect is "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name }
+
+// DB returns the underlying pool, for health checks and metrics.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// q returns query in the dialect's placeholder style, cached.
+func (s *Store) q(query string) string {
+	if !s.d.dollar {
+		return query
+	}
+	if v, ok := s.queries.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	s.queries.Store(query, b.String())
+	return b.String()
+}
+
+// inTx runs fn in a transaction: committed when fn returns nil, rolled
+// back otherwise. On SQLite the transaction is immediate (it takes the
+// write lock at BEGIN), so concurrent writers queue on the busy timeout.
+func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlstore: commit: %w", err)
+	}
+	return nil
+}
+
+// Migrate applies the embedded migrations not yet applied, in order, each
+// recorded in qyzmet_schema_version. Several processes may call it at once:
+// on PostgreSQL an advisory lock serializes them, on SQLite the immediate
+// transaction does.
+func (s *Store) Migrate(ctx context.Context) error {
+	dir := path.Join("migrations", s.d.name)
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrations: %w", err)
+	}
+	type migration struct {
+		version int
+		name    string
+	}
+	var all []migration
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".up.sql") {
+			continue
+		}
+		num, _, _ := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return fmt.Errorf("sqlstore: migration %s: not numbered", name)
+		}
+		all = append(all, migration{v, name})
+	}
+	slices.SortFunc(all, func(a, b migration) int { return a.version - b.version })
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if s.d.lock != "" {
+			if _, err := tx.ExecContext(ctx, s.d.lock); err != nil {
+				return fmt.Errorf("sqlstore: migration lock: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS qyzmet_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+			return fmt.Errorf("sqlstore: version table: %w", err)
+		}
+		var current int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM qyzmet_schema_version`).Scan(&current); err != nil {
+			return fmt.Errorf("sqlstore: schema version: %w", err)
+		}
+		for _, m := range all {
+			if m.version <= current {
+				continue
+			}
+			body, err := migrations.ReadFile(path.Join(dir, m.name))
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("sqlstore: migration %s: %w", m.name, err)
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO qyzmet_schema_version (version, name) VALUES (?, ?)`), m.version, m.name); err != nil {
+				return fmt.Errorf("sqlstore: migration %s: %w", m.name, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Version returns the applied schema version (0 before Migrate).
+func (s *Store) Version(ctx context.Context) (int, error) {
+	var v int
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM qyzmet_schema_version`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: schema version: %w", err)
+	}
+	return v, nil
+}
