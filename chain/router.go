@@ -310,7 +310,7 @@ func (r *Router) Submit(ctx context.Context, in Submission) (*Application, error
 	if err := r.cfg.Store.CreateApplication(ctx, a); err != nil {
 		return nil, fmt.Errorf("chain: application %s: %w", a.ID, err)
 	}
-	return r.deliver(ctx, a), nil
+	return r.deliver(ctx, a.ID, a.dispatches())
 }
 
 // errStalePlan asks update to load a definition outside the store's
@@ -324,6 +324,7 @@ func (r *Router) update(ctx context.Context, id, actor string, rl deadlines.Cita
 		return nil, deadlines.Invalid(rl, "actor", "who acts is required")
 	}
 	var out *Application
+	var pending []Dispatch
 	var defID string
 	for range 2 {
 		err := r.cfg.Store.UpdateApplication(ctx, id, func(a *Application) error {
@@ -336,7 +337,11 @@ func (r *Router) update(ctx context.Context, id, actor string, rl deadlines.Cita
 			if err := fn(a, s); err != nil {
 				return err
 			}
-			out = a.Clone()
+			// What the transition routed is delivered next, and that
+			// update returns the application: no copy is needed here.
+			if pending = a.dispatches(); pending == nil {
+				out = a.Clone()
+			}
 			return nil
 		})
 		if errors.Is(err, errStalePlan) {
@@ -348,27 +353,19 @@ func (r *Router) update(ctx context.Context, id, actor string, rl deadlines.Cita
 		if err != nil {
 			return nil, fmt.Errorf("chain: application %s: %w", id, err)
 		}
-		if out.PendingDispatch() {
-			out = r.deliver(ctx, out)
+		if pending != nil {
+			return r.deliver(ctx, id, pending)
 		}
 		return out, nil
 	}
 	return nil, fmt.Errorf("chain: application %s: %w", id, errStalePlan)
 }
 
-// deliver sends every pending delivery of a to its provider and records
-// the acknowledgements in one update. A failed delivery stays pending with
-// its error and attempt count; Redeliver tries again with the same key.
-// It returns the application as stored afterwards (or a, if recording
-// failed: the deliveries are then repeated later, at least once).
-func (r *Router) deliver(ctx context.Context, a *Application) *Application {
-	type result struct {
-		key string
-		ack Ack
-		err error
-	}
-	var results []result
-	var data map[string]string // one copy for every delivery of this call
+// dispatches returns the deliveries a waits to make, or nil. They share one
+// copy of the application's data.
+func (a *Application) dispatches() []Dispatch {
+	var out []Dispatch
+	var data map[string]string
 	for i := range a.Components {
 		cs := &a.Components[i]
 		if !cs.Delivery.Pending {
@@ -377,19 +374,35 @@ func (r *Router) deliver(ctx context.Context, a *Application) *Application {
 		if data == nil {
 			data = maps.Clone(a.Data)
 		}
-		d := Dispatch{
+		out = append(out, Dispatch{
 			Key: cs.Delivery.Key, ApplicationID: a.ID, DefinitionID: a.DefinitionID,
 			ComponentID: cs.ID, ServiceID: cs.ServiceID, ProviderID: cs.ProviderID, Recipient: a.Recipient,
 			Data: data, Document: a.Signed.Document, Signature: a.Signed.Signature,
-		}
+		})
+	}
+	return out
+}
+
+// deliver sends the pending deliveries of an application to their
+// providers and records the acknowledgements in one update. A failed
+// delivery stays pending with its error and attempt count; Redeliver tries
+// again with the same key. It returns the application as stored afterwards.
+// The transition that routed the deliveries is stored already, so when the
+// acknowledgements cannot be recorded the deliveries are simply repeated
+// later (at least once) and the application is read back as it is.
+func (r *Router) deliver(ctx context.Context, appID string, ds []Dispatch) (*Application, error) {
+	type result struct {
+		key string
+		ack Ack
+		err error
+	}
+	results := make([]result, 0, len(ds))
+	for _, d := range ds {
 		ack, err := r.cfg.Dispatcher.Dispatch(ctx, d)
 		results = append(results, result{key: d.Key, ack: ack, err: err})
 	}
-	if len(results) == 0 {
-		return a
-	}
 	var out *Application
-	err := r.cfg.Store.UpdateApplication(ctx, a.ID, func(cur *Application) error {
+	err := r.cfg.Store.UpdateApplication(ctx, appID, func(cur *Application) error {
 		p, ok := r.plans.Load(cur.DefinitionID)
 		if !ok {
 			return errStalePlan
@@ -417,10 +430,14 @@ func (r *Router) deliver(ctx context.Context, a *Application) *Application {
 		out = cur.Clone()
 		return nil
 	})
-	if err != nil {
-		return a
+	if err == nil {
+		return out, nil
 	}
-	return out
+	a, gerr := r.cfg.Store.GetApplication(ctx, appID)
+	if gerr != nil {
+		return nil, fmt.Errorf("chain: application %s is stored, but reading it back failed: %w", appID, errors.Join(err, gerr))
+	}
+	return a, nil
 }
 
 func (a *Application) componentByKey(key string) *ComponentState {
@@ -448,7 +465,9 @@ func (r *Router) Redeliver(ctx context.Context) (int, error) {
 		if _, err := r.plan(ctx, a.DefinitionID); err != nil {
 			return 0, fmt.Errorf("chain: application %s: %w", a.ID, err)
 		}
-		r.deliver(ctx, a)
+		if _, err := r.deliver(ctx, a.ID, a.dispatches()); err != nil {
+			return 0, err
+		}
 	}
 	return len(apps), nil
 }
