@@ -3,19 +3,19 @@ package chain_test
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/qyzmet/qyzmet/chain"
+	"github.com/qyzmet/qyzmet/chain/demo"
 	"github.com/qyzmet/qyzmet/deadlines"
 )
 
 func birth(t testing.TB) *chain.Definition {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/birth-of-a-child.json")
+	raw, err := demo.JSON("birth-of-a-child.json")
 	require.NoError(t, err)
 	d, err := chain.ParseDefinition(raw)
 	require.NoError(t, err)
@@ -128,7 +128,7 @@ func TestParseDefinitionRejectsMalformedJSON(t *testing.T) {
 }
 
 func FuzzParseDefinition(f *testing.F) {
-	raw, err := os.ReadFile("testdata/birth-of-a-child.json")
+	raw, err := demo.JSON("birth-of-a-child.json")
 	require.NoError(f, err)
 	f.Add(raw)
 	f.Add([]byte(`{"id":"x","names":{"kk":"k","ru":"r"},"components":[]}`))
@@ -173,7 +173,7 @@ func BenchmarkValidate(b *testing.B) {
 }
 
 func ExampleParseDefinition() {
-	raw, _ := os.ReadFile("testdata/birth-of-a-child.json")
+	raw, _ := demo.JSON("birth-of-a-child.json")
 	d, err := chain.ParseDefinition(raw)
 	if err != nil {
 		fmt.Println(err)
@@ -192,7 +192,7 @@ func ExampleParseDefinition() {
 
 func TestRules472_P6_PaidComponentsCarryCostMethodAndReceipt(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile("testdata/marriage.json")
+	raw, err := demo.JSON("marriage.json")
 	require.NoError(t, err)
 	d, err := chain.ParseDefinition(raw)
 	require.NoError(t, err)

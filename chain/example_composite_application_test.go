@@ -3,16 +3,15 @@ package chain_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/qyzmet/qyzmet/adapters/availability"
 	"github.com/qyzmet/qyzmet/adapters/memory"
 	"github.com/qyzmet/qyzmet/chain"
 	"github.com/qyzmet/qyzmet/chain/chaintest"
+	"github.com/qyzmet/qyzmet/chain/demo"
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/kz"
-	"github.com/qyzmet/qyzmet/onboarding"
 )
 
 // A parent files one signed application, "Birth of a child". It goes first
@@ -26,15 +25,11 @@ func Example_birthOfAChild() {
 	store := memory.New()
 
 	// The providers and services come from the onboarding catalogue.
-	for _, b := range []onboarding.Body{
-		{ID: "registry-office", Kind: onboarding.KindCentral, BIN: "050140000100", Name: deadlines.Names{KK: "АХАЖ", RU: "ЗАГС", EN: "Registry office"}, Region: "Astana", Zone: "Asia/Almaty"},
-		{ID: "labour-ministry", Kind: onboarding.KindCentral, BIN: "050140000201", Name: deadlines.Names{KK: "Еңбек министрлігі", RU: "Министерство труда", EN: "Ministry of Labour"}, Region: "Astana", Zone: "Asia/Almaty"},
-		{ID: "education-department", Kind: onboarding.KindLocalExecutive, Level: onboarding.LevelRegion, BIN: "050140000309", Name: deadlines.Names{KK: "Білім басқармасы", RU: "Управление образования", EN: "Education department"}, Region: "Mangystau", Zone: "Asia/Aqtau"},
-	} {
+	for _, b := range demo.Bodies() {
 		must(store.CreateBody(ctx, b))
 	}
-	for i, s := range [][2]string{{"birth-registration", "registry-office"}, {"birth-allowance", "labour-ministry"}, {"kindergarten-queue", "education-department"}} {
-		must(store.CreateService(ctx, onboarding.StateService{ID: s[0], RegisterNumber: fmt.Sprint(1000 + i), Name: deadlines.Names{KK: s[0], RU: s[0], EN: s[0]}, Providers: []string{s[1]}}))
+	for _, s := range demo.Services() {
+		must(store.CreateService(ctx, s))
 	}
 
 	dispatcher := &chaintest.Dispatcher{}
@@ -43,11 +38,11 @@ func Example_birthOfAChild() {
 		Dispatcher: dispatcher, Calendar: cal, Clock: clock, NewID: func() string { return "A-1" },
 	})
 	must(err)
-	raw, err := os.ReadFile("testdata/birth-of-a-child.json")
+	defs, err := demo.Definitions() // "Birth of a child" and "Marriage", from JSON
 	must(err)
-	def, err := chain.ParseDefinition(raw)
-	must(err)
-	must(router.RegisterDefinition(ctx, def))
+	for _, d := range defs {
+		must(router.RegisterDefinition(ctx, d))
+	}
 
 	parent := "900101300017"
 	app, err := router.Submit(ctx, chain.Submission{

@@ -3,7 +3,6 @@ package chain_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -16,11 +15,11 @@ import (
 	"github.com/qyzmet/qyzmet/adapters/memory"
 	"github.com/qyzmet/qyzmet/chain"
 	"github.com/qyzmet/qyzmet/chain/chaintest"
+	"github.com/qyzmet/qyzmet/chain/demo"
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 	"github.com/qyzmet/qyzmet/deadlines/kz"
 	"github.com/qyzmet/qyzmet/deadlines/kzid"
-	"github.com/qyzmet/qyzmet/onboarding"
 )
 
 // testBundle is one isolated world: a memory store whose catalogue has the
@@ -76,32 +75,17 @@ func names(en string) deadlines.Names {
 // catalogue registers the demo composites' providers and services.
 func catalogue(t testing.TB, ctx context.Context, s *memory.Store) {
 	t.Helper()
-	bodies := []onboarding.Body{
-		{ID: "registry-office", Kind: onboarding.KindCentral, BIN: bin(t, 100), Name: names("Registry office"), Region: "Astana", Zone: "Asia/Almaty"},
-		{ID: "labour-ministry", Kind: onboarding.KindCentral, BIN: bin(t, 200), Name: names("Ministry of Labour"), Region: "Astana", Zone: "Asia/Almaty"},
-		{ID: "education-department", Kind: onboarding.KindLocalExecutive, Level: onboarding.LevelRegion, BIN: bin(t, 300), Name: names("Education department of Mangystau region"), Region: "Mangystau", Zone: "Asia/Aqtau"},
-		{ID: "migration-service", Kind: onboarding.KindCentral, BIN: bin(t, 400), Name: names("Migration service"), Region: "Astana", Zone: "Asia/Almaty"},
-		{ID: "ucc", Kind: onboarding.KindUCC, BIN: bin(t, 500), Name: names("Unified Contact Center"), Region: "Astana", Zone: "Asia/Almaty"},
-	}
-	for _, b := range bodies {
+	for _, b := range demo.Bodies() {
 		require.NoError(t, s.CreateBody(ctx, b))
 	}
-	services := map[string]string{
-		"birth-registration": "registry-office", "birth-allowance": "labour-ministry", "kindergarten-queue": "education-department",
-		"marriage-registration": "registry-office", "identity-document": "migration-service",
-	}
-	n := 0
-	for id, provider := range services {
-		n++
-		require.NoError(t, s.CreateService(ctx, onboarding.StateService{
-			ID: id, RegisterNumber: fmt.Sprintf("0010%04d", n), Name: names(id), Providers: []string{provider},
-		}))
+	for _, v := range demo.Services() {
+		require.NoError(t, s.CreateService(ctx, v))
 	}
 }
 
 func loadDefinition(t testing.TB, file string) *chain.Definition {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/" + file)
+	raw, err := demo.JSON(file)
 	require.NoError(t, err)
 	d, err := chain.ParseDefinition(raw)
 	require.NoError(t, err)

@@ -447,7 +447,7 @@ func TestRules472_P9_RecipientAndUCCSeeEveryComponent(t *testing.T) {
 	b.now(t, "2025-04-02 10:00") // the allowance was due 1 Apr
 	u, err := b.router.ForUCC(b.ctx, a.ID, "en")
 	require.NoError(t, err)
-	require.Equal(t, "Ministry of Labour", u.Components[1].Provider)
+	require.Equal(t, "Ministry of Labour and Social Protection", u.Components[1].Provider)
 	require.True(t, u.Components[1].Overdue)
 	require.False(t, u.Components[0].Overdue)
 	require.NotEqual(t, b.parent, u.Recipient, "masked")
