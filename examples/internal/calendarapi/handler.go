@@ -1,7 +1,6 @@
 package calendarapi
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/examples/internal/httpx"
 )
 
 const (
@@ -300,46 +300,7 @@ func span(a, b time.Time, year int) string {
 	return s
 }
 
-type errorResponse struct {
-	Error string `json:"error"`
-	Rule  string `json:"rule,omitempty"`
-	Field string `json:"field,omitempty"`
-}
+// writeError answers with the error through the shared mapping.
+func (h *handler) writeError(w http.ResponseWriter, err error) { httpx.WriteError(w, h.logger, err) }
 
-// writeError is the one place that maps errors to HTTP status.
-func (h *handler) writeError(w http.ResponseWriter, err error) {
-	var status int
-	switch {
-	case errors.Is(err, deadlines.ErrInvalid):
-		status = http.StatusBadRequest
-	case errors.Is(err, deadlines.ErrCalendarNotConfirmed):
-		status = http.StatusUnprocessableEntity
-	case errors.Is(err, deadlines.ErrNotFound):
-		status = http.StatusNotFound
-	case errors.Is(err, deadlines.ErrConflict), errors.Is(err, deadlines.ErrTermExpired):
-		status = http.StatusConflict
-	}
-	var re *deadlines.RuleError
-	isRule := errors.As(err, &re)
-	if status == 0 && isRule {
-		status = http.StatusBadRequest
-	}
-	if status == 0 {
-		h.logger.Error("calendarapi: internal error", "err", err)
-		writeJSON(w, http.StatusInternalServerError, errorResponse{Error: "internal error"})
-		return
-	}
-	body := errorResponse{Error: err.Error()}
-	if isRule {
-		body.Rule, body.Field = re.Rule.String(), re.Field
-	}
-	writeJSON(w, status, body)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // the status is sent; a failed write means the client went away
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { httpx.WriteJSON(w, status, v) }
