@@ -1,11 +1,18 @@
-// Command server is the qyzmet demo server: the Kazakhstan working-day
-// calendar and legal-term API of examples/internal/calendarapi.
+// Command server is the qyzmet demo server: the onboarding of state
+// services to the UCC (Rules130), composite "one application" services
+// (Rules472) and the Kazakhstan working-day calendar, over an embedded
+// SQLite file with demo data, or PostgreSQL.
 //
-//	go run ./examples/server -addr 127.0.0.1:8080
+//	go run ./examples/server                      # SQLite in the temp directory, seeded
+//	go run ./examples/server -db postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 //	curl http://127.0.0.1:8080/v1/calendar/kz/2025
 //	curl 'http://127.0.0.1:8080/v1/terms?from=2025-03-20&kind=working-days&n=5&rule=Rules130+p.5'
+//	curl http://127.0.0.1:8080/v1/deadlines
+//	curl http://127.0.0.1:8080/v1/recipients/900101300017/applications?lang=kk
 //
-// It stops gracefully on SIGINT or SIGTERM.
+// The demo has no authentication yet and verifies signatures with a demo
+// verifier; it listens on the loopback address. It runs the sweeper in the
+// background and stops gracefully on SIGINT or SIGTERM.
 package main
 
 import (
@@ -19,12 +26,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 	_ "time/tzdata" // the calendar needs Asia/Almaty even where the system has no zone database
 
+	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/kz"
-	"github.com/qyzmet/qyzmet/examples/internal/calendarapi"
+	"github.com/qyzmet/qyzmet/examples/internal/demoapp"
 )
 
 func main() {
@@ -45,6 +54,8 @@ func main() {
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
+	dsn := fs.String("db", "sqlite://"+filepath.Join(os.TempDir(), "qyzmet-demo.db"), "database: sqlite:///path/file.db or postgres://…")
+	seed := fs.Bool("seed", true, "load the demo catalogue, one onboarding and one application if absent")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -57,8 +68,23 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	clock := deadlines.SystemClock{}
+	app, err := demoapp.Open(ctx, demoapp.Config{DSN: *dsn, Calendar: cal, Clock: clock, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	if *seed {
+		if err := app.Seed(ctx, clock.Now()); err != nil {
+			return fmt.Errorf("seeding: %w", err)
+		}
+	}
+	workers, stopWorkers := context.WithCancel(ctx)
+	workersDone := make(chan struct{})
+	go func() { defer close(workersDone); app.RunWorkers(workers, 30*time.Second) }()
+	defer func() { stopWorkers(); <-workersDone }()
 	srv := &http.Server{
-		Handler:           calendarapi.NewHandler(cal, logger),
+		Handler:           http.MaxBytesHandler(app.Handler, 1<<20),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -74,7 +100,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := fmt.Fprintf(stdout, "qyzmet demo listening on http://%s\n", ln.Addr()); err != nil {
 		return errors.Join(err, ln.Close())
 	}
-	logger.Info("listening", "addr", ln.Addr().String(), "calendar_version", cal.Version())
+	logger.Info("listening", "addr", ln.Addr().String(), "db", app.Store.Dialect(), "calendar_version", cal.Version())
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

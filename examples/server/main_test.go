@@ -5,11 +5,14 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/qyzmet/qyzmet/examples/internal/demoapp"
 )
 
 func TestRun_ServesUntilCancelled(t *testing.T) {
@@ -19,7 +22,7 @@ func TestRun_ServesUntilCancelled(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, []string{"-addr", "127.0.0.1:0"}, pw)
+		err := run(ctx, []string{"-addr", "127.0.0.1:0", "-db", "sqlite://" + filepath.Join(t.TempDir(), "demo.db")}, pw)
 		pw.Close() // unblocks the scanner if run failed before printing
 		done <- err
 	}()
@@ -35,7 +38,8 @@ func TestRun_ServesUntilCancelled(t *testing.T) {
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
 
 	client := &http.Client{Timeout: 10 * time.Second}
-	for _, path := range []string{"/healthz", "/v1/calendar/kz/2025"} {
+	for _, path := range []string{"/healthz", "/readyz", "/v1/calendar/kz/2025", "/v1/deadlines", "/v1/bodies",
+		"/v1/definitions/birth-of-a-child", "/v1/recipients/" + demoapp.DemoRecipient + "/applications?lang=kk"} {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
 		require.NoError(t, err)
 		resp, err := client.Do(req)

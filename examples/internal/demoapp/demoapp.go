@@ -1,0 +1,204 @@
+// Package demoapp wires the demo server: one SQL store (SQLite by default,
+// PostgreSQL when asked), the onboarding service, the "one application"
+// router, the sweeper that escalates missed terms, and the demo data. It is
+// the reference for how a government system embeds qyzmet.
+package demoapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/qyzmet/qyzmet/adapters/availability"
+	"github.com/qyzmet/qyzmet/adapters/sqlstore"
+	"github.com/qyzmet/qyzmet/chain"
+	"github.com/qyzmet/qyzmet/chain/chaintest"
+	"github.com/qyzmet/qyzmet/chain/demo"
+	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/examples/internal/api"
+	"github.com/qyzmet/qyzmet/examples/internal/calendarapi"
+	"github.com/qyzmet/qyzmet/examples/internal/httpx"
+	"github.com/qyzmet/qyzmet/onboarding"
+)
+
+// Config is what App needs.
+type Config struct {
+	DSN      string // sqlite:///path or postgres://…
+	Calendar *deadlines.Calendar
+	Clock    deadlines.Clock
+	Logger   *slog.Logger
+	// Verifier checks EDS signatures. Nil uses the demo verifier, which
+	// accepts chaintest.Sign signatures: never use it outside a demo.
+	Verifier chain.SignatureVerifier
+}
+
+// App is the wired demo system.
+type App struct {
+	Store      *sqlstore.Store
+	Onboarding *onboarding.Service
+	Router     *chain.Router
+	Sweeper    *deadlines.Sweeper
+	Handler    http.Handler
+	logger     *slog.Logger
+}
+
+// Open connects to the database, migrates it and wires the services.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	store, err := sqlstore.Open(ctx, cfg.DSN)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	a := &App{Store: store, logger: cfg.Logger}
+	a.Onboarding, err = onboarding.NewService(store, cfg.Calendar, cfg.Clock, onboarding.WithIDs(uuid.NewString))
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	verifier := cfg.Verifier
+	if verifier == nil {
+		verifier = &chaintest.Verifier{}
+	}
+	a.Router, err = chain.NewRouter(chain.Config{
+		Store: store, Catalogue: store, Verifier: verifier, Data: &availability.Static{},
+		Dispatcher: chain.DispatcherFunc(func(_ context.Context, d chain.Dispatch) (chain.Ack, error) {
+			// The demo's providers take every delivery at once.
+			cfg.Logger.Info("delivered", "key", d.Key, "provider", d.ProviderID)
+			return chain.Ack{}, nil
+		}),
+		Calendar: cfg.Calendar, Clock: cfg.Clock, NewID: uuid.NewString,
+	})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	a.Sweeper, err = deadlines.NewSweeper(store, cfg.Calendar, cfg.Clock, a.handleFiring)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	calendar := calendarapi.NewHandler(cfg.Calendar, cfg.Logger)
+	mux.Handle("GET /v1/calendar/", calendar)
+	mux.Handle("GET /v1/terms", calendar)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := store.DB().PingContext(r.Context()); err != nil {
+			httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+			return
+		}
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "db": store.Dialect()})
+	})
+	api.Register(mux, api.Deps{Onboarding: a.Onboarding, Router: a.Router, Catalogue: store, Onboardings: store, Clock: cfg.Clock, Logger: cfg.Logger})
+	a.Handler = mux
+	return a, nil
+}
+
+// Close closes the store.
+func (a *App) Close() error { return a.Store.Close() }
+
+// handleFiring sends a firing to the service whose timer it is.
+func (a *App) handleFiring(ctx context.Context, f deadlines.Firing) error {
+	if strings.HasPrefix(f.TimerID, "chain/") {
+		return a.Router.HandleFiring(ctx, f)
+	}
+	return a.Onboarding.HandleFiring(ctx, f)
+}
+
+// RunWorkers runs the sweeper and the redelivery of unacknowledged
+// applications until ctx is done.
+func (a *App) RunWorkers(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if fired, err := a.Sweeper.Sweep(ctx); err != nil {
+			a.logger.Error("sweep", "err", err)
+		} else if len(fired) > 0 {
+			a.logger.Info("escalations fired", "count", len(fired))
+		}
+		if _, err := a.Router.Redeliver(ctx); err != nil {
+			a.logger.Error("redeliver", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// DemoRecipient is the demo citizen's IIN; the demo verifier accepts
+// chaintest.Sign(DemoRecipient).
+const DemoRecipient = "900101300017"
+
+// Seed loads the demo catalogue and definitions, starts one onboarding and
+// files one "Birth of a child" application, unless they exist already. It
+// is safe to run on every start.
+func (a *App) Seed(ctx context.Context, now time.Time) error {
+	ignoreConflict := func(err error) error {
+		if errors.Is(err, deadlines.ErrConflict) {
+			return nil
+		}
+		return err
+	}
+	for _, b := range demo.Bodies() {
+		if err := ignoreConflict(a.Onboarding.RegisterBody(ctx, b)); err != nil {
+			return fmt.Errorf("seed body %s: %w", b.ID, err)
+		}
+	}
+	for _, s := range demo.Services() {
+		if err := ignoreConflict(a.Onboarding.RegisterService(ctx, s)); err != nil {
+			return fmt.Errorf("seed service %s: %w", s.ID, err)
+		}
+	}
+	defs, err := demo.Definitions()
+	if err != nil {
+		return err
+	}
+	for _, d := range defs {
+		if err := ignoreConflict(a.Router.RegisterDefinition(ctx, d)); err != nil {
+			return fmt.Errorf("seed definition %s: %w", d.ID, err)
+		}
+	}
+	existing, err := a.Store.ListOnboardings(ctx, onboarding.OnboardingFilter{})
+	if err != nil {
+		return err
+	}
+	if len(existing) == 0 {
+		day := now.Add(-24 * time.Hour)
+		if _, err := a.Onboarding.Start(ctx, onboarding.StartInput{
+			ServiceID: "kindergarten-queue", BodyID: "education-department",
+			RegisteredOn: day, StandardApprovedOn: day, Actor: "demo-seed",
+		}); err != nil {
+			return fmt.Errorf("seed onboarding: %w", err)
+		}
+	}
+	apps, err := a.Store.ListApplications(ctx, chain.ApplicationFilter{Recipient: DemoRecipient})
+	if err != nil {
+		return err
+	}
+	if len(apps) == 0 {
+		if _, err := a.Router.Submit(ctx, chain.Submission{
+			DefinitionID: "birth-of-a-child", Recipient: DemoRecipient,
+			Document: []byte(`{"child":"Aisulu","parent_iin":"` + DemoRecipient + `"}`), Signature: chaintest.Sign(DemoRecipient),
+			Data: map[string]string{"parent_iin": DemoRecipient}, Actor: "demo-seed",
+		}); err != nil {
+			return fmt.Errorf("seed application: %w", err)
+		}
+	}
+	return nil
+}
