@@ -214,30 +214,43 @@ type Application struct {
 	History     []Event           `json:"history"`
 }
 
-// Clone returns a copy of a that shares no mutable state with it. Byte
-// slices, facts, results, timer ledgers and history entries are never
-// changed in place (only appended to), so they are shared clipped to
-// length: an append to either copy reallocates. Do not modify their
-// elements in place.
+// Clone returns a deep copy of a: it shares no memory with a, so either
+// may be changed freely.
 func (a *Application) Clone() *Application {
 	c := *a
-	c.Facts = slices.Clip(a.Facts)
+	c.Facts = slices.Clone(a.Facts)
 	c.Data = maps.Clone(a.Data)
-	c.Signed.Document = slices.Clip(a.Signed.Document)
-	c.Signed.Signature = slices.Clip(a.Signed.Signature)
-	c.History = slices.Clip(a.History)
+	c.Signed.Document = slices.Clone(a.Signed.Document)
+	c.Signed.Signature = slices.Clone(a.Signed.Signature)
+	c.History = slices.Clone(a.History)
 	c.Components = slices.Clone(a.Components)
 	for i := range c.Components {
 		s := &c.Components[i]
-		s.Timer = *s.Timer.Clone()
+		s.Timer = deepTimer(s.Timer)
+		if s.Result != nil {
+			r := *s.Result
+			r.Fields = maps.Clone(r.Fields)
+			s.Result = &r
+		}
+		if s.Refusal != nil {
+			r := *s.Refusal
+			s.Refusal = &r
+		}
 		if len(s.Appeals) > 0 {
 			s.Appeals = slices.Clone(s.Appeals)
 			for j := range s.Appeals {
-				s.Appeals[j].Timer = *s.Appeals[j].Timer.Clone()
+				s.Appeals[j].Timer = deepTimer(s.Appeals[j].Timer)
 			}
 		}
 	}
 	return &c
+}
+
+func deepTimer(t deadlines.Timer) deadlines.Timer {
+	t.Rungs = slices.Clone(t.Rungs)
+	t.Ledger = slices.Clone(t.Ledger)
+	t.Schedule = slices.Clone(t.Schedule)
+	return t
 }
 
 // Component returns the state of component id, or nil.

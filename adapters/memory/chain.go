@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/qyzmet/qyzmet/chain"
@@ -80,11 +81,7 @@ func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.A
 	if !ok {
 		return notFound("application", id)
 	}
-	work := a.Clone()
-	// History is append-only and updates are serialized by s.mu, so the work
-	// copy may append into the stored history's spare capacity: the stored
-	// copy never sees past its length, and values handed out stay clipped.
-	work.History = a.History
+	work := workCopy(a)
 	if err := fn(work); err != nil {
 		return err
 	}
@@ -94,6 +91,30 @@ func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.A
 	s.applications[id] = work
 	s.indexTimers(work.Timers()...)
 	return nil
+}
+
+// workCopy is the copy an update closure changes. The stored application
+// is never changed in place and never handed out, so the copy may share
+// what the domain only appends to or replaces whole: the signed bytes,
+// facts, result and refusal values, timer ledgers and schedules (clipped,
+// so an append reallocates), and the history's spare capacity (updates are
+// serialized by s.mu, and the stored copy never reads past its length).
+// Components and data, which the domain changes in place, are copied.
+func workCopy(a *chain.Application) *chain.Application {
+	c := *a
+	c.Data = maps.Clone(a.Data)
+	c.Components = slices.Clone(a.Components)
+	for i := range c.Components {
+		s := &c.Components[i]
+		s.Timer = *s.Timer.Clone()
+		if len(s.Appeals) > 0 {
+			s.Appeals = slices.Clone(s.Appeals)
+			for j := range s.Appeals {
+				s.Appeals[j].Timer = *s.Appeals[j].Timer.Clone()
+			}
+		}
+	}
+	return &c
 }
 
 // ListApplications implements chain.Store.
