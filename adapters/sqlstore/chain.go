@@ -22,6 +22,13 @@ var (
 			}
 		},
 		timers: func(a *chain.Application) []*deadlines.Timer { return a.Timers() },
+		history: func(a *chain.Application) (int, change) {
+			if len(a.History) == 0 {
+				return 0, change{}
+			}
+			e := a.History[len(a.History)-1]
+			return len(a.History), change{typ: e.Type, actor: e.Actor, rule: e.Rule.String()}
+		},
 	}
 )
 

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
+	"github.com/qyzmet/qyzmet/adapters/audit"
 	"github.com/qyzmet/qyzmet/deadlines"
 )
 
@@ -34,11 +36,7 @@ type col struct {
 
 // insertDoc inserts a row; a row with the same primary or unique key is a
 // conflict (ON CONFLICT DO NOTHING, then the row count says which).
-func insertDoc(ctx context.Context, s *Store, q querier, kind, table, id string, doc any, cols ...col) error {
-	raw, err := json.Marshal(doc)
-	if err != nil {
-		return fmt.Errorf("sqlstore: encoding %s %q: %w", kind, id, err)
-	}
+func insertDoc(ctx context.Context, s *Store, q querier, kind, table, id string, raw []byte, cols ...col) error {
 	names := make([]string, 0, len(cols)+1)
 	args := make([]any, 0, len(cols)+1)
 	for _, c := range cols {
@@ -108,6 +106,54 @@ type doc[T any] struct {
 	where  string // the key condition, e.g. "id = ?"
 	cols   func(*T) []col
 	timers func(*T) []*deadlines.Timer
+	// history returns how many events the aggregate has recorded and the
+	// newest one, for its audit entries; nil when it keeps no history.
+	history func(*T) (int, change)
+}
+
+// change is what an audit entry says of a state change.
+type change struct{ typ, actor, rule string }
+
+// auditEntry is the entry for a change of v from before (nil when
+// created), given how many events it had before.
+func (d doc[T]) auditEntry(s *Store, id string, v *T, eventsBefore int, before, after string, prev *audit.Entry) audit.Entry {
+	c := change{typ: "changed", actor: "system"}
+	if prev == nil {
+		c.typ = "created"
+	}
+	if d.history != nil {
+		if n, newest := d.history(v); n > eventsBefore {
+			c = newest
+		}
+	}
+	return audit.Next(prev, audit.Entry{
+		Aggregate: d.table + "/" + id, Type: c.typ, Actor: c.actor, Rule: c.rule,
+		At: s.now(), Before: before, After: after,
+	})
+}
+
+// head is what an aggregate's audit_head column holds: "<seq>:<hash>".
+func head(e audit.Entry) string { return strconv.Itoa(e.Seq) + ":" + e.Hash }
+
+// parseHead reads an audit_head back into the fields Next needs.
+func parseHead(h string) *audit.Entry {
+	seq, hash, ok := strings.Cut(h, ":")
+	n, err := strconv.Atoi(seq)
+	if !ok || err != nil {
+		return nil
+	}
+	return &audit.Entry{Seq: n, Hash: hash}
+}
+
+func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
+	raw, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("sqlstore: encoding audit entry: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit (aggregate, seq, entry) VALUES (?, ?, ?)`), e.Aggregate, e.Seq, string(raw)); err != nil {
+		return fmt.Errorf("sqlstore: appending audit entry: %w", err)
+	}
+	return nil
 }
 
 // update loads the row under a lock (SELECT … FOR UPDATE on PostgreSQL;
@@ -122,69 +168,95 @@ func (d doc[T]) update(ctx context.Context, s *Store, id string, key []any, fn f
 
 // updateIn is update within the caller's transaction.
 func (d doc[T]) updateIn(ctx context.Context, s *Store, tx *sql.Tx, id string, key []any, fn func(v *T) error) error {
-	{
-		v, err := getDoc[T](ctx, s, tx, d.kind, id, "SELECT doc FROM "+d.table+" WHERE "+d.where+s.d.forUpdate, key...)
-		if err != nil {
-			return err
-		}
-		before := map[string]*deadlines.Timer{}
-		if d.timers != nil {
-			for _, t := range d.timers(v) {
-				before[t.ID] = &deadlines.Timer{Schedule: t.Schedule}
-			}
-		}
-		if err := fn(v); err != nil {
-			return err
-		}
-		raw, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("sqlstore: encoding %s %q: %w", d.kind, id, err)
-		}
-		set := "doc = ?"
-		args := []any{string(raw)}
-		if d.cols != nil {
-			for _, c := range d.cols(v) {
-				set += ", " + c.name + " = ?"
-				args = append(args, c.value)
-			}
-		}
-		args = append(args, key...)
-		if _, err := tx.ExecContext(ctx, s.q("UPDATE "+d.table+" SET "+set+" WHERE "+d.where), args...); err != nil {
-			return fmt.Errorf("sqlstore: saving %s %q: %w", d.kind, id, err)
-		}
-		if d.timers != nil {
-			for _, t := range d.timers(v) {
-				if old, ok := before[t.ID]; ok && sameSchedule(old.Schedule, t.Schedule) {
-					continue
-				}
-				if err := s.indexTimer(ctx, tx, t); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+	var raw, prevHead string
+	err := tx.QueryRowContext(ctx, s.q("SELECT doc, audit_head FROM "+d.table+" WHERE "+d.where+s.d.forUpdate), key...).Scan(&raw, &prevHead)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound(d.kind, id)
 	}
+	if err != nil {
+		return fmt.Errorf("sqlstore: reading %s %q: %w", d.kind, id, err)
+	}
+	v := new(T)
+	if err := json.Unmarshal([]byte(raw), v); err != nil {
+		return fmt.Errorf("sqlstore: decoding %s %q: %w", d.kind, id, err)
+	}
+	before := map[string]*deadlines.Timer{}
+	if d.timers != nil {
+		for _, t := range d.timers(v) {
+			before[t.ID] = &deadlines.Timer{Schedule: t.Schedule}
+		}
+	}
+	events := 0
+	if d.history != nil {
+		events, _ = d.history(v)
+	}
+	if err := fn(v); err != nil {
+		return err
+	}
+	next, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("sqlstore: encoding %s %q: %w", d.kind, id, err)
+	}
+	entry := d.auditEntry(s, id, v, events, audit.Digest([]byte(raw)), audit.Digest(next), parseHead(prevHead))
+	set := "doc = ?, audit_head = ?"
+	args := []any{string(next), head(entry)}
+	if d.cols != nil {
+		for _, c := range d.cols(v) {
+			set += ", " + c.name + " = ?"
+			args = append(args, c.value)
+		}
+	}
+	args = append(args, key...)
+	if _, err := tx.ExecContext(ctx, s.q("UPDATE "+d.table+" SET "+set+" WHERE "+d.where), args...); err != nil {
+		return fmt.Errorf("sqlstore: saving %s %q: %w", d.kind, id, err)
+	}
+	if err := s.appendAudit(ctx, tx, entry); err != nil {
+		return err
+	}
+	if d.timers != nil {
+		for _, t := range d.timers(v) {
+			if old, ok := before[t.ID]; ok && sameSchedule(old.Schedule, t.Schedule) {
+				continue
+			}
+			if err := s.indexTimer(ctx, tx, t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
-// create inserts v and indexes its timers in one transaction.
+// create inserts v, its first audit entry and its timers' schedules in one
+// transaction.
 func (d doc[T]) create(ctx context.Context, s *Store, id string, v *T) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var cols []col
-		if d.cols != nil {
-			cols = d.cols(v)
-		}
-		if err := insertDoc(ctx, s, tx, d.kind, d.table, id, v, cols...); err != nil {
-			return err
-		}
-		if d.timers != nil {
-			for _, t := range d.timers(v) {
-				if err := s.indexTimer(ctx, tx, t); err != nil {
-					return err
-				}
+	return s.inTx(ctx, func(tx *sql.Tx) error { return d.createIn(ctx, s, tx, id, v) })
+}
+
+// createIn is create within the caller's transaction.
+func (d doc[T]) createIn(ctx context.Context, s *Store, tx *sql.Tx, id string, v *T) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("sqlstore: encoding %s %q: %w", d.kind, id, err)
+	}
+	entry := d.auditEntry(s, id, v, 0, "", audit.Digest(raw), nil)
+	var cols []col
+	if d.cols != nil {
+		cols = d.cols(v)
+	}
+	if err := insertDoc(ctx, s, tx, d.kind, d.table, id, raw, append(cols, col{"audit_head", head(entry)})...); err != nil {
+		return err
+	}
+	if err := s.appendAudit(ctx, tx, entry); err != nil {
+		return err
+	}
+	if d.timers != nil {
+		for _, t := range d.timers(v) {
+			if err := s.indexTimer(ctx, tx, t); err != nil {
+				return err
 			}
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 func (d doc[T]) get(ctx context.Context, s *Store, id string, key ...any) (*T, error) {

@@ -22,6 +22,7 @@ var (
 		cols: func(o *onboarding.Onboarding) []col {
 			return []col{{"id", o.ID}, {"service_id", o.ServiceID}, {"body_id", o.BodyID}}
 		},
+		history: func(o *onboarding.Onboarding) (int, change) { return newest(o.History) },
 		timers: func(o *onboarding.Onboarding) []*deadlines.Timer {
 			out := make([]*deadlines.Timer, len(o.Timers))
 			for i := range o.Timers {
@@ -31,15 +32,23 @@ var (
 		},
 	}
 	requestDoc = doc[onboarding.InfoRequest]{kind: "request", table: "requests", where: "id = ?",
-		cols: func(r *onboarding.InfoRequest) []col { return []col{{"id", r.ID}} }}
+		cols: func(r *onboarding.InfoRequest) []col { return []col{{"id", r.ID}} },
+		history: func(r *onboarding.InfoRequest) (int, change) {
+			if r.Answer == nil {
+				return 1, change{typ: "asked", actor: r.SentBy, rule: "Rules130 p.10"}
+			}
+			return 2, change{typ: "answered: " + r.Answer.Kind.String(), actor: r.Answer.By, rule: "Rules130 p.11"}
+		}}
 	ledgerDoc = doc[onboarding.RefusalLedger]{kind: "ledger", table: "ledgers", where: "body_id = ? AND period = ?",
 		cols: func(l *onboarding.RefusalLedger) []col {
 			return []col{{"body_id", l.Key.BodyID}, {"period", l.Key.Period}}
 		},
-		timers: func(l *onboarding.RefusalLedger) []*deadlines.Timer { return l.Timers() },
+		timers:  func(l *onboarding.RefusalLedger) []*deadlines.Timer { return l.Timers() },
+		history: func(l *onboarding.RefusalLedger) (int, change) { return newest(l.History) },
 	}
 	trainingDoc = doc[onboarding.QualityTraining]{kind: "quality training", table: "quality_trainings", where: "id = ?",
-		cols: func(q *onboarding.QualityTraining) []col { return []col{{"id", q.ID}} },
+		cols:    func(q *onboarding.QualityTraining) []col { return []col{{"id", q.ID}} },
+		history: func(q *onboarding.QualityTraining) (int, change) { return newest(q.History) },
 		timers: func(q *onboarding.QualityTraining) []*deadlines.Timer {
 			if q.Timer == nil {
 				return nil
@@ -147,8 +156,7 @@ func (s *Store) AnswerRequest(ctx context.Context, id string, key onboarding.Led
 	return requestDoc.update(ctx, s, id, []any{id}, func(tx *sql.Tx, r *onboarding.InfoRequest) error {
 		// Create the ledger's row if absent; a concurrent creator's row
 		// makes this a no-op, and the row lock below queues the two.
-		if err := insertDoc(ctx, s, tx, "ledger", "ledgers", key.String(), &onboarding.RefusalLedger{Key: key},
-			col{"body_id", key.BodyID}, col{"period", key.Period}); err != nil && !errors.Is(err, deadlines.ErrConflict) {
+		if err := ledgerDoc.createIn(ctx, s, tx, key.String(), &onboarding.RefusalLedger{Key: key}); err != nil && !errors.Is(err, deadlines.ErrConflict) {
 			return err
 		}
 		return ledgerDoc.updateIn(ctx, s, tx, key.String(), []any{key.BodyID, key.Period}, func(l *onboarding.RefusalLedger) error {
@@ -201,4 +209,13 @@ func (s *Store) GetQualityTraining(ctx context.Context, id string) (*onboarding.
 // UpdateQualityTraining implements onboarding.QualityTrainings.
 func (s *Store) UpdateQualityTraining(ctx context.Context, id string, fn func(*onboarding.QualityTraining) error) error {
 	return trainingDoc.update(ctx, s, id, []any{id}, func(_ *sql.Tx, q *onboarding.QualityTraining) error { return fn(q) })
+}
+
+// newest is the audit change of an onboarding history.
+func newest(h []onboarding.Event) (int, change) {
+	if len(h) == 0 {
+		return 0, change{}
+	}
+	e := h[len(h)-1]
+	return len(h), change{typ: e.Type, actor: e.Actor, rule: e.Rule.String()}
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 	_ "modernc.org/sqlite"             // the "sqlite" database/sql driver, pure Go
@@ -48,6 +49,7 @@ type Store struct {
 	db      *sql.DB
 	d       dialect
 	queries sync.Map // query with ? placeholders → the dialect's query
+	now     func() time.Time
 }
 
 // Option configures Open.
@@ -110,13 +112,13 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: %w", err)
 		}
-		s = &Store{db: db, d: sqlite}
+		s = &Store{db: db, d: sqlite, now: time.Now}
 	case "postgres", "postgresql":
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: %w", err)
 		}
-		s = &Store{db: db, d: postgres}
+		s = &Store{db: db, d: postgres, now: time.Now}
 	default:
 		return nil, fmt.Errorf("sqlstore: scheme %q: %w", u.Scheme, ErrUnsupported)
 	}
@@ -213,12 +215,27 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS qyzmet_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
 			return fmt.Errorf("sqlstore: version table: %w", err)
 		}
-		var current int
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM qyzmet_schema_version`).Scan(&current); err != nil {
+		applied := map[int]bool{}
+		rows, err := tx.QueryContext(ctx, `SELECT version FROM qyzmet_schema_version`)
+		if err != nil {
 			return fmt.Errorf("sqlstore: schema version: %w", err)
 		}
+		for rows.Next() {
+			var v int
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlstore: schema version: %w", err)
+			}
+			applied[v] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlstore: schema version: %w", err)
+		}
+		// Every migration not applied yet, in order: one merged from a
+		// parallel branch with a lower number is applied too.
 		for _, m := range all {
-			if m.version <= current {
+			if applied[m.version] {
 				continue
 			}
 			body, err := migrations.ReadFile(path.Join(dir, m.name))
@@ -234,6 +251,19 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// LatestVersion is the number of the newest embedded migration.
+func LatestVersion() int {
+	latest := 0
+	entries, _ := fs.ReadDir(migrations, "migrations/sqlite")
+	for _, e := range entries {
+		num, _, _ := strings.Cut(e.Name(), "_")
+		if v, err := strconv.Atoi(num); err == nil && v > latest {
+			latest = v
+		}
+	}
+	return latest
 }
 
 // Version returns the applied schema version (0 before Migrate).

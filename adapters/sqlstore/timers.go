@@ -16,6 +16,13 @@ var timerDoc = doc[deadlines.Timer]{
 	kind: "timer", table: "timers", where: "id = ?",
 	cols:   func(t *deadlines.Timer) []col { return []col{{"id", t.ID}} },
 	timers: func(t *deadlines.Timer) []*deadlines.Timer { return []*deadlines.Timer{t} },
+	history: func(t *deadlines.Timer) (int, change) {
+		if len(t.Ledger) == 0 {
+			return 0, change{}
+		}
+		e := t.Ledger[len(t.Ledger)-1]
+		return len(t.Ledger), change{typ: e.Kind.String(), actor: "system", rule: e.Rule.String()}
+	},
 }
 
 // indexTimer replaces a timer's rows in the schedule by its Schedule,
