@@ -31,6 +31,8 @@ type Store struct {
 
 	definitions  map[string]*chain.Definition
 	applications map[string]*chain.Application
+
+	reports reportMaps
 }
 
 // New returns an empty Store. Values are copied on the way in and out, so
@@ -50,6 +52,8 @@ func New() *Store {
 
 		definitions:  map[string]*chain.Definition{},
 		applications: map[string]*chain.Application{},
+
+		reports: newReportMaps(),
 	}
 }
 

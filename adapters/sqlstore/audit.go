@@ -11,7 +11,7 @@ import (
 )
 
 // auditedTables are the tables whose rows keep an audit head.
-var auditedTables = []string{"timers", "bodies", "services", "onboardings", "requests", "quality_trainings", "definitions", "applications"}
+var auditedTables = []string{"timers", "bodies", "services", "onboardings", "requests", "quality_trainings", "definitions", "applications", "appeals", "reconciliations"}
 
 // AuditTrail returns an aggregate's audit entries ("applications/<id>",
 // "onboardings/<id>", "ledgers/<body>/<period>", …) in sequence order.
@@ -43,6 +43,19 @@ func (s *Store) VerifyAudit(ctx context.Context) error {
 			return err
 		}
 	}
+	months, err := s.db.QueryContext(ctx, `SELECT period, audit_head FROM monthly_reports`)
+	if err != nil {
+		return fmt.Errorf("sqlstore: audit heads of monthly_reports: %w", err)
+	}
+	for months.Next() {
+		var p, h string
+		if err := months.Scan(&p, &h); err != nil {
+			months.Close()
+			return err
+		}
+		heads["monthly_reports/"+p] = h
+	}
+	months.Close()
 	rows, err := s.db.QueryContext(ctx, `SELECT body_id, period, audit_head FROM ledgers`)
 	if err != nil {
 		return fmt.Errorf("sqlstore: audit heads of ledgers: %w", err)

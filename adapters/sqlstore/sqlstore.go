@@ -122,11 +122,35 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	default:
 		return nil, fmt.Errorf("sqlstore: scheme %q: %w", u.Scheme, ErrUnsupported)
 	}
-	if err := s.db.PingContext(ctx); err != nil {
+	if err := s.ping(ctx, time.Duration(o.busyTimeout)*time.Millisecond); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("sqlstore: connecting to %s: %w", s.d.name, err)
 	}
 	return s, nil
+}
+
+// ping checks the connection. A SQLite file that another process is
+// switching to WAL mode answers SQLITE_BUSY at once, without waiting on the
+// busy timeout, so that answer is retried for up to the busy timeout.
+func (s *Store) ping(ctx context.Context, patience time.Duration) error {
+	deadline := s.now().Add(patience)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		err := s.db.PingContext(ctx)
+		if err == nil || !busy(err) || s.now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}
+
+// busy reports whether err is SQLite's SQLITE_BUSY (primary code 5).
+func busy(err error) bool {
+	var coded interface{ Code() int }
+	return errors.As(err, &coded) && coded.Code()&0xff == 5
 }
 
 // Dialect is "sqlite" or "postgres".

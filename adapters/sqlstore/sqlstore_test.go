@@ -26,7 +26,9 @@ func (sqliteHarness) NewStores(ctx context.Context, tb testing.TB) storetest.Sto
 	require.NoError(tb, err)
 	tb.Cleanup(func() { s.Close() })
 	require.NoError(tb, s.Migrate(ctx))
-	return storetest.Stores{Timers: s, Onboarding: s, Chain: s}
+	// Whatever a test did, the audit chains still verify (runs before Close).
+	tb.Cleanup(func() { require.NoError(tb, s.VerifyAudit(context.Background())) })
+	return storetest.Stores{Timers: s, Onboarding: s, Chain: s, Reports: s}
 }
 
 func (sqliteHarness) Capabilities() storetest.Capabilities {
@@ -61,7 +63,9 @@ func (h postgresHarness) NewStores(ctx context.Context, tb testing.TB) storetest
 	require.NoError(tb, err)
 	tb.Cleanup(func() { s.Close() })
 	require.NoError(tb, s.Migrate(ctx))
-	return storetest.Stores{Timers: s, Onboarding: s, Chain: s}
+	// Whatever a test did, the audit chains still verify (runs before Close).
+	tb.Cleanup(func() { require.NoError(tb, s.VerifyAudit(context.Background())) })
+	return storetest.Stores{Timers: s, Onboarding: s, Chain: s, Reports: s}
 }
 
 func (postgresHarness) Capabilities() storetest.Capabilities {
