@@ -29,6 +29,13 @@ var (
 			e := a.History[len(a.History)-1]
 			return len(a.History), change{typ: e.Type, actor: e.Actor, rule: e.Rule.String()}
 		},
+		events: func(a *chain.Application, from int) []event {
+			var out []event
+			for i := from; i < len(a.History); i++ {
+				out = append(out, event{typ: a.History[i].Type, seq: i + 1, value: a.History[i]})
+			}
+			return out
+		},
 	}
 )
 

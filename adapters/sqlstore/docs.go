@@ -109,6 +109,40 @@ type doc[T any] struct {
 	// history returns how many events the aggregate has recorded and the
 	// newest one, for its audit entries; nil when it keeps no history.
 	history func(*T) (int, change)
+	// events returns the events recorded from index from on, for the
+	// outbox; nil when the aggregate records none.
+	events func(v *T, from int) []event
+}
+
+// event is one recorded event for the outbox.
+type event struct {
+	typ   string
+	seq   int // 1-based position in the aggregate's history
+	value any
+}
+
+// appendOutbox writes the events recorded from index from on into the
+// outbox, in the caller's transaction.
+func (d doc[T]) appendOutbox(ctx context.Context, s *Store, tx *sql.Tx, id string, v *T, from int) error {
+	if d.events == nil {
+		return nil
+	}
+	aggregate := d.table + "/" + id
+	for _, e := range d.events(v, from) {
+		payload, err := json.Marshal(struct {
+			Aggregate string `json:"aggregate"`
+			Event     any    `json:"event"`
+		}{aggregate, e.value})
+		if err != nil {
+			return fmt.Errorf("sqlstore: encoding outbox event: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO outbox (key, topic, payload, next_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+			aggregate+"/"+strconv.Itoa(e.seq), d.table+"."+e.typ, string(payload), s.now().UnixNano())
+		if err != nil {
+			return fmt.Errorf("sqlstore: writing outbox event: %w", err)
+		}
+	}
+	return nil
 }
 
 // change is what an audit entry says of a state change.
@@ -213,6 +247,9 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, tx *sql.Tx, id string, k
 	if err := s.appendAudit(ctx, tx, entry); err != nil {
 		return err
 	}
+	if err := d.appendOutbox(ctx, s, tx, id, v, events); err != nil {
+		return err
+	}
 	if d.timers != nil {
 		for _, t := range d.timers(v) {
 			if old, ok := before[t.ID]; ok && sameSchedule(old.Schedule, t.Schedule) {
@@ -247,6 +284,9 @@ func (d doc[T]) createIn(ctx context.Context, s *Store, tx *sql.Tx, id string, v
 		return err
 	}
 	if err := s.appendAudit(ctx, tx, entry); err != nil {
+		return err
+	}
+	if err := d.appendOutbox(ctx, s, tx, id, v, 0); err != nil {
 		return err
 	}
 	if d.timers != nil {

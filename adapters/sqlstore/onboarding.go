@@ -23,6 +23,7 @@ var (
 			return []col{{"id", o.ID}, {"service_id", o.ServiceID}, {"body_id", o.BodyID}}
 		},
 		history: func(o *onboarding.Onboarding) (int, change) { return newest(o.History) },
+		events:  func(o *onboarding.Onboarding, from int) []event { return eventsOf(o.History, from) },
 		timers: func(o *onboarding.Onboarding) []*deadlines.Timer {
 			out := make([]*deadlines.Timer, len(o.Timers))
 			for i := range o.Timers {
@@ -45,10 +46,12 @@ var (
 		},
 		timers:  func(l *onboarding.RefusalLedger) []*deadlines.Timer { return l.Timers() },
 		history: func(l *onboarding.RefusalLedger) (int, change) { return newest(l.History) },
+		events:  func(l *onboarding.RefusalLedger, from int) []event { return eventsOf(l.History, from) },
 	}
 	trainingDoc = doc[onboarding.QualityTraining]{kind: "quality training", table: "quality_trainings", where: "id = ?",
 		cols:    func(q *onboarding.QualityTraining) []col { return []col{{"id", q.ID}} },
 		history: func(q *onboarding.QualityTraining) (int, change) { return newest(q.History) },
+		events:  func(q *onboarding.QualityTraining, from int) []event { return eventsOf(q.History, from) },
 		timers: func(q *onboarding.QualityTraining) []*deadlines.Timer {
 			if q.Timer == nil {
 				return nil
@@ -218,4 +221,12 @@ func newest(h []onboarding.Event) (int, change) {
 	}
 	e := h[len(h)-1]
 	return len(h), change{typ: e.Type, actor: e.Actor, rule: e.Rule.String()}
+}
+
+func eventsOf(h []onboarding.Event, from int) []event {
+	var out []event
+	for i := from; i < len(h); i++ {
+		out = append(out, event{typ: h[i].Type, seq: i + 1, value: h[i]})
+	}
+	return out
 }

@@ -32,6 +32,8 @@ type dialect struct {
 	name      string // "sqlite" or "postgres"
 	dollar    bool   // placeholders are $1, $2… rather than ?
 	forUpdate string // the row-lock clause of a SELECT inside an update
+	// skipLocked makes concurrent claimers take disjoint rows.
+	skipLocked string
 	// lock serializes migrations across processes; SQLite's immediate
 	// transactions already do.
 	lock string
@@ -39,7 +41,7 @@ type dialect struct {
 
 var (
 	sqlite   = dialect{name: "sqlite"}
-	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE", lock: "SELECT pg_advisory_xact_lock(472130)"}
+	postgres = dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", lock: "SELECT pg_advisory_xact_lock(472130)"}
 )
 
 // Store keeps every qyzmet record in one SQL database. It implements

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/qyzmet/qyzmet/adapters/availability"
+	"github.com/qyzmet/qyzmet/adapters/outbox"
 	"github.com/qyzmet/qyzmet/adapters/sqlstore"
 	"github.com/qyzmet/qyzmet/chain"
 	"github.com/qyzmet/qyzmet/chain/chaintest"
@@ -44,6 +45,7 @@ type App struct {
 	Onboarding *onboarding.Service
 	Router     *chain.Router
 	Sweeper    *deadlines.Sweeper
+	Relay      *outbox.Relay
 	Handler    http.Handler
 	logger     *slog.Logger
 }
@@ -89,6 +91,16 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		store.Close()
 		return nil, err
 	}
+	a.Relay, err = outbox.NewRelay(store, outbox.PublisherFunc(func(_ context.Context, m outbox.Message) error {
+		// The demo's consumers are its log; a deployment publishes to its
+		// message broker, keyed by m.Key for deduplication.
+		cfg.Logger.Info("event", "topic", m.Topic, "key", m.Key)
+		return nil
+	}), cfg.Clock)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	calendar := calendarapi.NewHandler(cfg.Calendar, cfg.Logger)
 	mux.Handle("GET /v1/calendar/", calendar)
@@ -119,8 +131,8 @@ func (a *App) handleFiring(ctx context.Context, f deadlines.Firing) error {
 	return a.Onboarding.HandleFiring(ctx, f)
 }
 
-// RunWorkers runs the sweeper and the redelivery of unacknowledged
-// applications until ctx is done.
+// RunWorkers runs the sweeper, the redelivery of unacknowledged
+// applications and the outbox relay until ctx is done.
 func (a *App) RunWorkers(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -132,6 +144,9 @@ func (a *App) RunWorkers(ctx context.Context, every time.Duration) {
 		}
 		if _, err := a.Router.Redeliver(ctx); err != nil {
 			a.logger.Error("redeliver", "err", err)
+		}
+		if _, err := a.Relay.Run(ctx); err != nil {
+			a.logger.Error("outbox relay", "err", err)
 		}
 		select {
 		case <-ctx.Done():
