@@ -21,6 +21,8 @@ func rule(p int) deadlines.Citation { return deadlines.Cite(deadlines.Rules130, 
 
 // Points are the points of Rules130 this package implements, and where.
 var Points = map[int]string{
+	4:  "the Appendix 1 request form rendered from the onboarding: Appendix1From, WriteAppendix1CSV, WriteAppendix1JSON",
+	12: "the notice to the quality authority listing the refusals and the attached documents: NoticeFrom, WriteNoticeCSV, WriteNoticeJSON",
 	14: "the appeal register and the monthly analytical report (Appendix 2) to the quality authority and each providing body, due by the 5th of the next month: RecordAppeal, OpenMonth, Generate, Send, Acknowledge",
 }
 
