@@ -48,6 +48,28 @@
 // headings in all three languages. Appendix2Columns are the form's columns
 // 1–9 plus the body and the service.
 //
+// # Forms of the onboarding (p.4, p.12)
+//
+// Appendix1From renders the request of Appendix 1 from onboardings of
+// services with one body: the Register entry's requisites and, once
+// appointed, the responsible person. NoticeFrom renders a p.12 notice of a
+// refusal ledger for the quality authority: the refusals it reports, the
+// supporting documents attached and its due date. Both write CSV (headings
+// in kk, ru or en) and JSON.
+//
+// # Reconciliation (p.16)
+//
+// DecodeFiguresCSV and DecodeFiguresJSON read a body's reporting figures
+// (period, body, dimension: total, region, nature or service, key, count),
+// checking the file's form and naming the line and field of every problem.
+// Reconcile checks them against the catalogue, computes the UCC's own
+// figures of each body from the register (Figures; WriteFiguresCSV exports
+// them) and lists every discrepancy in the dimensions the body reported.
+// Each owes one explanation, due immediately (TermExplanation: by the end of
+// the working day the figures came in), with its own timer whose breach
+// escalates through HandleFiring. Explain records one; the reconciliation
+// closes when every discrepancy is explained, or at once when there is none.
+//
 // # Errors
 //
 // The sentinels are deadlines', so errors.Is works across packages:

@@ -21,6 +21,9 @@ func rule(p int) deadlines.Citation { return deadlines.Cite(deadlines.Rules130, 
 
 // Points are the points of Rules130 this package implements, and where.
 var Points = map[int]string{
+	4:  "the Appendix 1 request form rendered from the onboarding: Appendix1From, WriteAppendix1CSV, WriteAppendix1JSON",
+	12: "the notice to the quality authority listing the refusals and the attached documents: NoticeFrom, WriteNoticeCSV, WriteNoticeJSON",
+	16: "reconciliation of a body's figures with the UCC's, one explanation per discrepancy, due immediately, closed when all are explained: DecodeFiguresCSV, DecodeFiguresJSON, Reconcile, Explain",
 	14: "the appeal register and the monthly analytical report (Appendix 2) to the quality authority and each providing body, due by the 5th of the next month: RecordAppeal, OpenMonth, Generate, Send, Acknowledge",
 }
 
@@ -36,7 +39,7 @@ type LineError struct {
 
 func (e *LineError) Error() string {
 	s := "line " + strconv.Itoa(e.Line)
-	if e.Field != "" {
+	if re, ok := e.Err.(*deadlines.RuleError); e.Field != "" && (!ok || re.Field != e.Field) {
 		s += ": " + e.Field
 	}
 	if e.Err == nil {

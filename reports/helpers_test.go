@@ -90,7 +90,10 @@ func setup(t testing.TB, opts ...reports.Option) *testBundle {
 		require.NoError(t, b.store.CreateBody(b.ctx, body))
 	}
 	b.birth = onboarding.StateService{ID: "birth-registration", RegisterNumber: "00101001",
-		Name:      deadlines.Names{KK: "Баланың тууын тіркеу", RU: "Регистрация рождения ребенка", EN: "Registration of a child's birth"},
+		Name:       deadlines.Names{KK: "Баланың тууын тіркеу", RU: "Регистрация рождения ребенка", EN: "Registration of a child's birth"},
+		Standard:   onboarding.Requisites{Number: "112", Date: deadlines.CivilDate{Year: 2015, Month: 4, Day: 17}, Title: "Стандарт «Регистрация рождения ребенка»"},
+		Regulation: onboarding.Requisites{Number: "95", Date: deadlines.CivilDate{Year: 2015, Month: 5, Day: 20}},
+		ActChanges: []string{"No. 7 of 2024-01-10", "No. 31 of 2024-06-03"}, InternetResource: "https://egov.kz/birth",
 		Providers: []string{"ministry", "akimat-mangystau", "psc-aktau"}}
 	b.pension = onboarding.StateService{ID: "pension", RegisterNumber: "00501002",
 		Name:      deadlines.Names{KK: "Зейнетақы тағайындау", RU: "Назначение пенсии", EN: "Granting a pension"},
