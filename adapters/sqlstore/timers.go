@@ -1,10 +1,13 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/qyzmet/qyzmet/deadlines"
@@ -97,6 +100,83 @@ func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, erro
 		return nil
 	})
 	return won, err
+}
+
+var _ deadlines.BatchClaimer = (*Store)(nil)
+
+// ClaimDue implements deadlines.BatchClaimer: one transaction deletes up to
+// limit due rows of the schedule (PostgreSQL skips rows another sweeper
+// has locked) and records them as claims.
+func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
+	var out []deadlines.Firing
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		rows, err := tx.QueryContext(ctx, s.q(`DELETE FROM schedule WHERE key IN
+			(SELECT key FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?`+s.d.skipLocked+`)
+			RETURNING firing`), now.UnixNano(), limit)
+		if err != nil {
+			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		}
+		for rows.Next() {
+			var raw string
+			if err := rows.Scan(&raw); err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+			}
+			var f deadlines.Firing
+			if err := json.Unmarshal([]byte(raw), &f); err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlstore: decoding a due rung: %w", err)
+			}
+			f.FiredAt = now
+			out = append(out, f)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		slices.SortFunc(out, func(a, b deadlines.Firing) int { // RETURNING has no order
+			return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key()))
+		})
+		// Only the rungs whose claim this transaction inserts are this
+		// sweeper's: one claimed through ClaimFiring meanwhile is not.
+		won := make(map[string]bool, len(out))
+		const perInsert = 500
+		for start := 0; start < len(out); start += perInsert {
+			chunk := out[start:min(start+perInsert, len(out))]
+			args := make([]any, 0, 4*len(chunk))
+			for _, f := range chunk {
+				raw, err := json.Marshal(f)
+				if err != nil {
+					return err
+				}
+				args = append(args, f.Key(), f.TimerID, f.At.UnixNano(), string(raw))
+			}
+			query := `INSERT INTO claims (key, timer_id, at, firing) VALUES (?, ?, ?, ?)` + strings.Repeat(`, (?, ?, ?, ?)`, len(chunk)-1) + ` ON CONFLICT DO NOTHING RETURNING key`
+			keys, err := tx.QueryContext(ctx, s.q(query), args...)
+			if err != nil {
+				return fmt.Errorf("sqlstore: recording claims: %w", err)
+			}
+			for keys.Next() {
+				var k string
+				if err := keys.Scan(&k); err != nil {
+					keys.Close()
+					return err
+				}
+				won[k] = true
+			}
+			keys.Close()
+			if err := keys.Err(); err != nil {
+				return err
+			}
+		}
+		out = slices.DeleteFunc(out, func(f deadlines.Firing) bool { return !won[f.Key()] })
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Firings returns the claimed firings of a timer, earliest first.

@@ -1,0 +1,64 @@
+package sqlstore_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/qyzmet/qyzmet/adapters/sqlstore"
+)
+
+// seedSchedule fills the schedule with n open rungs due at 1…n ns after
+// the epoch, in one statement.
+func seedSchedule(tb testing.TB, s *sqlstore.Store, n int) {
+	tb.Helper()
+	firing := `'{"timer_id":"t' || g || '","subject":"bench","cycle":1,"rung":{"name":"breach","offset":0,"rule":"Rules130 p.5"},"at":"2025-03-17T10:00:00Z","due":"2025-03-17T00:00:00Z"}'`
+	var q string
+	if s.Dialect() == "postgres" {
+		q = `INSERT INTO schedule (key, timer_id, at, firing) SELECT 't' || g || '/1/breach', 't' || g, g, ` + firing + ` FROM generate_series(1, $1) AS g`
+	} else {
+		q = `WITH RECURSIVE n(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM n WHERE g < ?)
+			INSERT INTO schedule (key, timer_id, at, firing) SELECT 't' || g || '/1/breach', 't' || g, g, ` + firing + ` FROM n`
+	}
+	_, err := s.DB().ExecContext(context.Background(), q, n)
+	require.NoError(tb, err)
+}
+
+// benchSweep measures claiming 1,000 due rungs among a million open ones
+// (target ≤ 5 ms): each iteration claims the next 1,000 in one batch.
+func benchSweep(b *testing.B, s *sqlstore.Store) {
+	const open, batch = 1_000_000, 1000
+	seedSchedule(b, s, open)
+	ctx := context.Background()
+	now := time.Unix(0, open) // every rung is due
+	b.ReportAllocs()
+	claimed := 0
+	for b.Loop() {
+		fs, err := s.ClaimDue(ctx, now, batch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(fs) != batch {
+			b.Fatalf("claimed %d, want %d (run at most %d iterations)", len(fs), batch, open/batch)
+		}
+		claimed += len(fs)
+	}
+	b.ReportMetric(float64(claimed)/b.Elapsed().Seconds(), "claims/s")
+}
+
+func BenchmarkSweepMillionSQLite(b *testing.B) {
+	ctx := context.Background()
+	s, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(b.TempDir(), "sweep.db"))
+	require.NoError(b, err)
+	defer s.Close()
+	require.NoError(b, s.Migrate(ctx))
+	benchSweep(b, s)
+}
+
+func BenchmarkSweepMillionPostgres(b *testing.B) {
+	stores := postgres(b).NewStores(context.Background(), b)
+	benchSweep(b, stores.Timers.(*sqlstore.Store))
+}
