@@ -38,6 +38,7 @@ type Stores struct {
 	Timers     TimerStore
 	Onboarding OnboardingStore
 	Chain      ChainStore
+	Desk       DeskStore
 }
 
 // OnboardingStore is the onboarding.Store port plus the deadlines.SweepStore
@@ -70,6 +71,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Timers", func(t *testing.T) { t.Parallel(); runTimers(t, h) })
 	t.Run("Onboarding", func(t *testing.T) { t.Parallel(); runOnboarding(t, h) })
 	t.Run("Chain", func(t *testing.T) { t.Parallel(); runChain(t, h) })
+	t.Run("Desk", func(t *testing.T) { t.Parallel(); runDesk(t, h) })
 }
 
 // RunBenchmarks runs the suite's benchmarks against h.
@@ -77,6 +79,7 @@ func RunBenchmarks(b *testing.B, h Harness) {
 	b.Run("Timers", func(b *testing.B) { benchTimers(b, h) })
 	b.Run("Onboarding", func(b *testing.B) { benchOnboarding(b, h) })
 	b.Run("Chain", func(b *testing.B) { benchChain(b, h) })
+	b.Run("Desk", func(b *testing.B) { benchDesk(b, h) })
 }
 
 // epoch is the suite's fixed "now": a Monday, 10:00 in Almaty.
