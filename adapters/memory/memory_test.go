@@ -13,7 +13,7 @@ type harness struct{}
 
 func (harness) NewStores(context.Context, testing.TB) storetest.Stores {
 	m := memory.New()
-	return storetest.Stores{Timers: m, Onboarding: m, Chain: m, Reports: m}
+	return storetest.Stores{Timers: m, Onboarding: m, Chain: m, Reports: m, Desk: m}
 }
 
 func (harness) Capabilities() storetest.Capabilities { return storetest.Capabilities{} }

@@ -11,6 +11,7 @@ import (
 	"github.com/qyzmet/qyzmet/chain"
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/onboarding"
+	"github.com/qyzmet/qyzmet/onboarding/desk"
 )
 
 // Store holds every record in memory behind one mutex. The zero value is
@@ -32,7 +33,9 @@ type Store struct {
 	definitions  map[string]*chain.Definition
 	applications map[string]*chain.Application
 
-	reports reportMaps
+	reports    reportMaps
+	deliveries map[string]*desk.Delivery
+	desk       deskIndex
 }
 
 // New returns an empty Store. Values are copied on the way in and out, so
@@ -53,7 +56,9 @@ func New() *Store {
 		definitions:  map[string]*chain.Definition{},
 		applications: map[string]*chain.Application{},
 
-		reports: newReportMaps(),
+		reports:    newReportMaps(),
+		deliveries: map[string]*desk.Delivery{},
+		desk:       newDeskIndex(),
 	}
 }
 

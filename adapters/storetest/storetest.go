@@ -39,6 +39,7 @@ type Stores struct {
 	Onboarding OnboardingStore
 	Chain      ChainStore
 	Reports    ReportsStore
+	Desk       DeskStore
 }
 
 // OnboardingStore is the onboarding.Store port plus the deadlines.SweepStore
@@ -72,6 +73,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Onboarding", func(t *testing.T) { t.Parallel(); runOnboarding(t, h) })
 	t.Run("Chain", func(t *testing.T) { t.Parallel(); runChain(t, h) })
 	t.Run("Reports", func(t *testing.T) { t.Parallel(); runReports(t, h) })
+	t.Run("Desk", func(t *testing.T) { t.Parallel(); runDesk(t, h) })
 }
 
 // RunBenchmarks runs the suite's benchmarks against h.
@@ -80,6 +82,7 @@ func RunBenchmarks(b *testing.B, h Harness) {
 	b.Run("Onboarding", func(b *testing.B) { benchOnboarding(b, h) })
 	b.Run("Chain", func(b *testing.B) { benchChain(b, h) })
 	b.Run("Reports", func(b *testing.B) { benchReports(b, h) })
+	b.Run("Desk", func(b *testing.B) { benchDesk(b, h) })
 }
 
 // epoch is the suite's fixed "now": a Monday, 10:00 in Almaty.
