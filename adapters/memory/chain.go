@@ -73,7 +73,14 @@ func (s *Store) GetApplication(_ context.Context, id string) (*chain.Application
 	return a.Clone(), nil
 }
 
-// UpdateApplication implements chain.Store.
+// UpdateApplication implements chain.Store. fn changes the stored
+// application in place under the lock, so a successful update copies
+// nothing. Beforehand s.appUndo saves what fn may change in place — the
+// fields, the components (with their timers), the data, and the appeals —
+// into buffers reused by every update; it puts them back when fn fails.
+// What the domain only appends to (history, timer ledgers) grows past the
+// saved lengths, which restoring the fields hides. Values handed out are
+// deep copies, so nothing outside ever shares this memory.
 func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.Application) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -81,40 +88,63 @@ func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.A
 	if !ok {
 		return notFound("application", id)
 	}
-	work := workCopy(a)
-	if err := fn(work); err != nil {
+	u := &s.appUndo
+	u.save(a)
+	if err := fn(a); err != nil {
+		u.restore(a)
 		return err
 	}
-	if work.ID != id {
+	if a.ID != id {
+		u.restore(a)
 		return fmt.Errorf("memory: application %q: the update changed its id: %w", id, chain.ErrInvalid)
 	}
-	s.applications[id] = work
-	s.indexTimers(work.Timers()...)
+	for i := range a.Components {
+		c := &a.Components[i]
+		if i >= len(u.components) || !sameSlice(u.components[i].Timer.Schedule, c.Timer.Schedule) {
+			s.indexTimers(&c.Timer)
+		}
+		for j := range c.Appeals {
+			s.indexTimers(&c.Appeals[j].Timer)
+		}
+	}
 	return nil
 }
 
-// workCopy is the copy an update closure changes. The stored application
-// is never changed in place and never handed out, so the copy may share
-// what the domain only appends to or replaces whole: the signed bytes,
-// facts, result and refusal values, timer ledgers and schedules (clipped,
-// so an append reallocates), and the history's spare capacity (updates are
-// serialized by s.mu, and the stored copy never reads past its length).
-// Components and data, which the domain changes in place, are copied.
-func workCopy(a *chain.Application) *chain.Application {
-	c := *a
-	c.Data = maps.Clone(a.Data)
-	c.Components = slices.Clone(a.Components)
-	for i := range c.Components {
-		s := &c.Components[i]
-		s.Timer = *s.Timer.Clone()
-		if len(s.Appeals) > 0 {
-			s.Appeals = slices.Clone(s.Appeals)
-			for j := range s.Appeals {
-				s.Appeals[j].Timer = *s.Appeals[j].Timer.Clone()
-			}
-		}
+// applicationUndo is what an UpdateApplication closure may change in
+// place, saved into buffers that every update reuses (under s.mu).
+type applicationUndo struct {
+	app        chain.Application
+	components []chain.ComponentState
+	data       map[string]string
+	appeals    [][]chain.AppealCase
+}
+
+func (u *applicationUndo) save(a *chain.Application) {
+	u.app = *a
+	u.components = append(u.components[:0], a.Components...)
+	if u.data == nil {
+		u.data = map[string]string{}
 	}
-	return &c
+	clear(u.data)
+	maps.Copy(u.data, a.Data)
+	for len(u.appeals) < len(a.Components) {
+		u.appeals = append(u.appeals, nil)
+	}
+	for i := range a.Components {
+		u.appeals[i] = append(u.appeals[i][:0], a.Components[i].Appeals...)
+	}
+}
+
+func (u *applicationUndo) restore(a *chain.Application) {
+	*a = u.app
+	copy(a.Components, u.components)
+	if a.Data != nil {
+		clear(a.Data)
+		maps.Copy(a.Data, u.data)
+	}
+	for i := range a.Components {
+		copy(a.Components[i].Appeals, u.appeals[i])
+	}
 }
 
 // ListApplications implements chain.Store.

@@ -32,6 +32,7 @@ type Store struct {
 
 	definitions  map[string]*chain.Definition
 	applications map[string]*chain.Application
+	appUndo      applicationUndo // UpdateApplication's saved state, under mu
 
 	reports    reportMaps
 	deliveries map[string]*desk.Delivery
