@@ -131,7 +131,7 @@ type hit struct {
 
 // search returns up to limit entries whose words start with every query
 // word: those with more whole-word matches first, then shorter names, then
-// by register number.
+// by register number; a query of numbers only, by register number.
 func (idx *index) search(query []string, limit int) []hit {
 	n := len(idx.entries)
 	if n == 0 || len(query) == 0 {
@@ -175,7 +175,11 @@ func (idx *index) search(query []string, limit int) []hit {
 			hits = append(hits, hit{entry: e, exact: exact[e]})
 		}
 	}
+	numeric := !slices.ContainsFunc(query, func(q string) bool { return strings.Trim(q, "0123456789") != "" })
 	slices.SortFunc(hits, func(a, b hit) int {
+		if numeric { // register numbers: in their order
+			return cmp.Compare(a.entry, b.entry)
+		}
 		return cmp.Or(cmp.Compare(b.exact, a.exact), cmp.Compare(idx.nameLen[a.entry], idx.nameLen[b.entry]), cmp.Compare(a.entry, b.entry))
 	})
 	if len(hits) > limit {

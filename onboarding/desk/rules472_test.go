@@ -9,6 +9,8 @@ import (
 	"github.com/qyzmet/qyzmet/adapters/memory"
 	"github.com/qyzmet/qyzmet/chain"
 	"github.com/qyzmet/qyzmet/chain/demo"
+	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/deadlines/kzid"
 	"github.com/qyzmet/qyzmet/onboarding/desk"
 )
 
@@ -116,4 +118,44 @@ func jsonOf(t *testing.T, v any) string {
 	raw, err := json.Marshal(v)
 	require.NoError(t, err)
 	return string(raw)
+}
+
+func TestRules472_P9_TheDeskShowsEveryComponentOfACompositeApplication(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.submitBirth(t, b.alice) // Mon 12 May 10:00
+	b.now(t, "2025-05-13 11:00")
+	b.registerBirth(t, a.ID)
+
+	got, err := b.desk.ByApplication(b.ctx, a.ID, "ru")
+	require.NoError(t, err)
+	require.True(t, got.Composite)
+	require.Equal(t, "Рождение ребенка", got.Service)
+	require.Equal(t, []deadlines.Citation{c472(9), p13}, got.Rules)
+	require.Equal(t, kzid.Mask(b.alice), got.Recipient)
+	require.True(t, got.Since.Equal(a.SubmittedAt))
+	require.Len(t, got.Deliveries, 3)
+	var ids, delivered []string
+	for _, c := range got.Components {
+		ids = append(ids, c.ID)
+		require.NotNil(t, c.Delivery, c.ID)
+		delivered = append(delivered, c.Delivery.Stage.String())
+	}
+	require.Equal(t, []string{"birth-registration", "birth-allowance", "kindergarten-queue"}, ids, "in order, prerequisites first")
+	require.Equal(t, []string{"issued", "received", "received"}, delivered)
+	require.Equal(t, "Исполнено", got.Components[0].StatusLabel)
+	require.Equal(t, "2025-05-22", day(got.Components[1].Delivery.Due), "the allowance: 7 working days from 13 May")
+	require.Equal(t, "Заявление "+a.ID+", Рождение ребенка: услуг — 3. "+
+		"1. Регистрация рождения ребенка, в том числе присвоение ИИН — Исполнено; "+
+		"2. Назначение единовременного пособия на рождение ребенка — На исполнении, срок — до 2025-05-22; "+
+		"3. Постановка на очередь в дошкольные организации — На исполнении, срок — до 2025-05-13.", got.Tell)
+
+	// Without the Composites port the desk still shows the received components.
+	bare, err := desk.New(desk.Config{Deliveries: b.store, Catalogue: b.store, Calendar: b.cal, Clock: b.clock})
+	require.NoError(t, err)
+	got, err = bare.ByApplication(b.ctx, a.ID, "en")
+	require.NoError(t, err)
+	require.True(t, got.Composite)
+	require.Len(t, got.Deliveries, 3)
+	require.Empty(t, got.Components)
 }
