@@ -26,7 +26,7 @@ func (sqliteHarness) NewStores(ctx context.Context, tb testing.TB) storetest.Sto
 	require.NoError(tb, err)
 	tb.Cleanup(func() { s.Close() })
 	require.NoError(tb, s.Migrate(ctx))
-	return storetest.Stores{Timers: s, Onboarding: s, Chain: s}
+	return storetest.Stores{Timers: s, Onboarding: s, Chain: s, Desk: s}
 }
 
 func (sqliteHarness) Capabilities() storetest.Capabilities {
@@ -61,7 +61,7 @@ func (h postgresHarness) NewStores(ctx context.Context, tb testing.TB) storetest
 	require.NoError(tb, err)
 	tb.Cleanup(func() { s.Close() })
 	require.NoError(tb, s.Migrate(ctx))
-	return storetest.Stores{Timers: s, Onboarding: s, Chain: s}
+	return storetest.Stores{Timers: s, Onboarding: s, Chain: s, Desk: s}
 }
 
 func (postgresHarness) Capabilities() storetest.Capabilities {
@@ -128,5 +128,5 @@ func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
 	require.NoError(t, s.Migrate(ctx))
 	v, err := s.Version(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 1, v)
+	require.Equal(t, 4, v)
 }
