@@ -6,8 +6,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/qyzmet/qyzmet/adapters/availability"
 	"github.com/qyzmet/qyzmet/adapters/memory"
 	"github.com/qyzmet/qyzmet/chain"
+	"github.com/qyzmet/qyzmet/chain/chaintest"
 	"github.com/qyzmet/qyzmet/chain/demo"
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/kzid"
@@ -158,4 +160,28 @@ func TestRules472_P9_TheDeskShowsEveryComponentOfACompositeApplication(t *testin
 	require.True(t, got.Composite)
 	require.Len(t, got.Deliveries, 3)
 	require.Empty(t, got.Components)
+}
+
+func TestRules472_P9_AFailedPublicationDoesNotFailTheApplicationAndIsCaughtUp(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	empty := memory.New() // a feed whose catalogue knows no service
+	broken, err := desk.NewFeed(desk.FeedConfig{Store: b.store, Catalogue: empty, Calendar: b.cal, Clock: b.clock})
+	require.NoError(t, err)
+	var failed []error
+	router, err := chain.NewRouter(chain.Config{
+		Store:     &desk.PublishingStore{Store: b.store, Feed: broken, OnError: func(_ string, err error) { failed = append(failed, err) }},
+		Catalogue: b.store, Verifier: &chaintest.Verifier{}, Data: &availability.Static{}, Dispatcher: &chaintest.Dispatcher{},
+		Calendar: b.cal, Clock: b.clock, NewID: func() string { return "APP-X" },
+	})
+	require.NoError(t, err)
+	a, err := router.Submit(b.ctx, chain.Submission{DefinitionID: "birth-of-a-child", Recipient: b.alice,
+		Document: []byte(`{}`), Signature: chaintest.Sign(b.alice), Data: map[string]string{"parent_iin": b.alice}, Actor: "portal"})
+	require.NoError(t, err, "the application is stored whatever the feed says")
+	require.Len(t, failed, 1)
+	require.ErrorIs(t, failed[0], desk.ErrNotFound)
+	require.Empty(t, feedOf(t, b, b.store, a.ID))
+
+	require.NoError(t, b.feed.PublishApplication(b.ctx, a))
+	require.Equal(t, map[string][]desk.Stage{a.ID + "/birth-registration/1": {desk.StageReceived}}, feedOf(t, b, b.store, a.ID))
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/qyzmet/qyzmet/chain/demo"
 	"github.com/qyzmet/qyzmet/onboarding/desk"
 )
 
@@ -109,4 +110,19 @@ func TestSearchLimitsItsAnswers(t *testing.T) {
 	for _, f := range []string{"deliveries", "catalogue", "calendar", "clock"} {
 		require.Contains(t, err.Error(), f+": ")
 	}
+}
+
+func TestServiceFindsAServiceRegisteredSinceTheIndexWasBuilt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	require.Empty(t, found(t, b, "00909009", "en")) // builds the index
+	svc := demo.Services()[0]
+	svc.ID, svc.RegisterNumber = "late", "00909009"
+	require.NoError(t, b.store.CreateService(b.ctx, svc))
+	a, err := b.desk.Service(b.ctx, "00909009", "en")
+	require.NoError(t, err)
+	require.Equal(t, "late", a.ServiceID)
+	require.Empty(t, found(t, b, "00909009", "en"), "Search reads its index until it is rebuilt")
+	require.NoError(t, b.desk.Refresh(b.ctx))
+	require.Equal(t, []string{"late"}, found(t, b, "00909009", "en"))
 }
