@@ -1,6 +1,7 @@
 package desk_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -125,4 +126,19 @@ func TestServiceFindsAServiceRegisteredSinceTheIndexWasBuilt(t *testing.T) {
 	require.Empty(t, found(t, b, "00909009", "en"), "Search reads its index until it is rebuilt")
 	require.NoError(t, b.desk.Refresh(b.ctx))
 	require.Equal(t, []string{"late"}, found(t, b, "00909009", "en"))
+}
+
+// FuzzNormalize: normalizing twice changes nothing, and the result is
+// words separated by single spaces.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"Баланың тууын тіркеу", "Регистрация рождения ребёнка", "Khalyk Q", "и\u0306 ё", "00-101-001", "İstanbul ǅ", "  a\tb  "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := desk.Normalize(s)
+		require.Equal(t, n, desk.Normalize(n), "idempotent")
+		require.NotContains(t, n, "  ")
+		require.Equal(t, strings.TrimSpace(n), n)
+		require.NotContains(t, n, "kh")
+	})
 }
