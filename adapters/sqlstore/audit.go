@@ -11,7 +11,7 @@ import (
 )
 
 // auditedTables are the tables whose rows keep an audit head.
-var auditedTables = []string{"timers", "bodies", "services", "onboardings", "requests", "quality_trainings", "definitions", "applications", "appeals", "reconciliations"}
+var auditedTables = []string{"timers", "bodies", "services", "onboardings", "requests", "quality_trainings", "definitions", "applications", "appeals", "reconciliations", "desk_deliveries"}
 
 // AuditTrail returns an aggregate's audit entries ("applications/<id>",
 // "onboardings/<id>", "ledgers/<body>/<period>", …) in sequence order.

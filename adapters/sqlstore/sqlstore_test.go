@@ -28,7 +28,7 @@ func (sqliteHarness) NewStores(ctx context.Context, tb testing.TB) storetest.Sto
 	require.NoError(tb, s.Migrate(ctx))
 	// Whatever a test did, the audit chains still verify (runs before Close).
 	tb.Cleanup(func() { require.NoError(tb, s.VerifyAudit(context.Background())) })
-	return storetest.Stores{Timers: s, Onboarding: s, Chain: s, Reports: s}
+	return storetest.Stores{Timers: s, Onboarding: s, Chain: s, Reports: s, Desk: s}
 }
 
 func (sqliteHarness) Capabilities() storetest.Capabilities {
@@ -65,7 +65,7 @@ func (h postgresHarness) NewStores(ctx context.Context, tb testing.TB) storetest
 	require.NoError(tb, s.Migrate(ctx))
 	// Whatever a test did, the audit chains still verify (runs before Close).
 	tb.Cleanup(func() { require.NoError(tb, s.VerifyAudit(context.Background())) })
-	return storetest.Stores{Timers: s, Onboarding: s, Chain: s, Reports: s}
+	return storetest.Stores{Timers: s, Onboarding: s, Chain: s, Reports: s, Desk: s}
 }
 
 func (postgresHarness) Capabilities() storetest.Capabilities {

@@ -238,19 +238,7 @@ func (d *Desk) Service(ctx context.Context, key, lang string) (*ServiceAnswer, e
 	if err != nil {
 		return nil, err
 	}
-	id := key
-	if i, ok := idx.byRegister[key]; ok {
-		id = idx.entries[i].svc.ID
-	} else if _, ok := idx.byID[key]; !ok {
-		// Perhaps registered since the index was built.
-		if idx, err = d.rebuild(ctx, idx); err != nil {
-			return nil, err
-		}
-		if i, ok := idx.byRegister[key]; ok {
-			id = idx.entries[i].svc.ID
-		}
-	}
-	svc, err := d.cfg.Catalogue.GetService(ctx, id)
+	svc, err := d.lookupService(ctx, idx, key)
 	if err != nil {
 		return nil, &deadlines.RuleError{Rule: r130(3), Field: "service", Err: err}
 	}
@@ -270,6 +258,30 @@ func (d *Desk) Service(ctx context.Context, key, lang string) (*ServiceAnswer, e
 	}
 	a := serviceAnswer(&e, names, lang, now, now)
 	return &a, nil
+}
+
+// lookupService finds a service by register number or ID in the catalogue
+// (the index only says which ID a register number has).
+func (d *Desk) lookupService(ctx context.Context, idx *index, key string) (onboarding.StateService, error) {
+	id := key
+	if i, ok := idx.byRegister[key]; ok {
+		id = idx.entries[i].svc.ID
+	}
+	svc, err := d.cfg.Catalogue.GetService(ctx, id)
+	if !errors.Is(err, ErrNotFound) {
+		return svc, err
+	}
+	// Perhaps registered since the index was built.
+	all, lerr := d.cfg.Catalogue.ListServices(ctx)
+	if lerr != nil {
+		return svc, lerr
+	}
+	for _, s := range all {
+		if s.RegisterNumber == key {
+			return s, nil
+		}
+	}
+	return svc, err
 }
 
 // StageView is one stage of a delivery with its label and rule.
@@ -333,7 +345,7 @@ func (d *Desk) deliveryAnswer(ctx context.Context, idx *index, del *Delivery, la
 	last := del.Last()
 	a := DeliveryAnswer{
 		ID: del.ID, Application: del.Application, Component: del.Component, Round: del.Round,
-		ServiceID: del.ServiceID, RegisterNumber: del.ServiceID, Service: del.ServiceID,
+		ServiceID: del.ServiceID, Service: del.ServiceID,
 		ProviderID: del.ProviderID, Provider: del.ProviderID, Recipient: kzid.Mask(del.Recipient),
 		Stage: last.Stage, StageLabel: last.Stage.Label().In(lang), StageAt: last.At,
 		Escalations: slices.Clone(del.Escalations), Rule: r130(13),

@@ -39,7 +39,11 @@ type testBundle struct {
 	feed       *desk.Feed
 	router     *chain.Router
 	desk       *desk.Desk
+	dispatcher *chaintest.Dispatcher
 	alice, bob string // recipients' IINs
+	// enteredBy is the UCC employee who enters information into the UCC
+	// database as it is provided (Rules130 p.5); "" leaves it unentered.
+	enteredBy string
 
 	mu          sync.Mutex
 	publishErrs []error
@@ -64,7 +68,8 @@ func iin(t testing.TB, serial int) string {
 func setup(t testing.TB) *testBundle {
 	t.Helper()
 	c := kz.Calendar()
-	b := &testBundle{ctx: context.Background(), cal: c, store: memory.New(), alice: iin(t, 1), bob: iin(t, 2)}
+	b := &testBundle{ctx: context.Background(), cal: c, store: memory.New(), alice: iin(t, 1), bob: iin(t, 2),
+		dispatcher: &chaintest.Dispatcher{}, enteredBy: "ucc-employee"}
 	b.clock = deadlinestest.NewClock(b.at(t, "2025-05-12 10:00"))
 	var n atomic.Int64
 	var err error
@@ -85,7 +90,7 @@ func setup(t testing.TB) *testBundle {
 			defer b.mu.Unlock()
 			b.publishErrs = append(b.publishErrs, fmt.Errorf("%s: %w", id, err))
 		}},
-		Catalogue: b.store, Verifier: &chaintest.Verifier{}, Data: &availability.Static{}, Dispatcher: &chaintest.Dispatcher{},
+		Catalogue: b.store, Verifier: &chaintest.Verifier{}, Data: &availability.Static{}, Dispatcher: b.dispatcher,
 		Calendar: c, Clock: b.clock, NewID: func() string { return "APP-" + strconv.FormatInt(apps.Add(1), 10) },
 	})
 	require.NoError(t, err)
@@ -175,7 +180,7 @@ func (b *testBundle) onboard(t testing.TB, serviceID, bodyID string, from time.T
 			return b.onboarding.Appoint(b.ctx, o.ID, at, onboarding.Person{FullName: "Aigerim Sadykova", Position: "chief expert", Phone: "+7 717 274 0000", Email: "a.sadykova@gov.kz"}, bodyID)
 		}},
 		{onboarding.StateInformationProvided, func(at time.Time) (*onboarding.Onboarding, error) {
-			return b.onboarding.ProvideInformation(b.ctx, o.ID, at, info, "ucc-employee", "a.sadykova")
+			return b.onboarding.ProvideInformation(b.ctx, o.ID, at, info, b.enteredBy, "a.sadykova")
 		}},
 		{onboarding.StateTrained, func(at time.Time) (*onboarding.Onboarding, error) {
 			return b.onboarding.RecordTraining(b.ctx, o.ID, onboarding.Training{At: at, Trainer: "a.sadykova", Trainees: []string{"ucc-employee"}}, "ucc")

@@ -131,26 +131,30 @@ type hit struct {
 
 // search returns up to limit entries whose words start with every query
 // word: those with more whole-word matches first, then shorter names, then
-// by register number.
+// by register number; a query of numbers only, by register number.
 func (idx *index) search(query []string, limit int) []hit {
 	n := len(idx.entries)
 	if n == 0 || len(query) == 0 {
 		return nil
 	}
 	words := (n + 63) / 64
-	scratch := make([]uint64, 2*words)
-	match, cur := scratch[:words], scratch[words:]
-	exact := make([]int32, n)
+	// match: the entries every word so far begins a word of; cur: this
+	// word's; whole[j]: the entries with query word j as a whole word.
+	scratch := make([]uint64, (2+len(query))*words)
+	match, cur := scratch[:words], scratch[words:2*words]
+	whole := scratch[2*words:]
 	for j, q := range query {
 		clear(cur)
 		lo := sort.SearchStrings(idx.words, q)
 		for k := lo; k < len(idx.words) && strings.HasPrefix(idx.words[k], q); k++ {
-			whole := k == lo && idx.words[k] == q
 			for _, p := range idx.postings[k] {
 				cur[p>>6] |= 1 << (p & 63)
-				if whole {
-					exact[p]++
-				}
+			}
+		}
+		if lo < len(idx.words) && idx.words[lo] == q {
+			w := whole[j*words : (j+1)*words]
+			for _, p := range idx.postings[lo] {
+				w[p>>6] |= 1 << (p & 63)
 			}
 		}
 		if j == 0 {
@@ -167,15 +171,23 @@ func (idx *index) search(query []string, limit int) []hit {
 		}
 	}
 	var hits []hit
-	for i, w := range match {
-		for w != 0 {
-			b := bits.TrailingZeros64(w)
-			w &^= 1 << b
+	for i, m := range match {
+		for m != 0 {
+			b := bits.TrailingZeros64(m)
+			m &^= 1 << b
 			e := int32(i*64 + b)
-			hits = append(hits, hit{entry: e, exact: exact[e]})
+			h := hit{entry: e}
+			for j := range query {
+				h.exact += int32(whole[j*words+i] >> b & 1)
+			}
+			hits = append(hits, h)
 		}
 	}
+	numeric := !slices.ContainsFunc(query, func(q string) bool { return strings.Trim(q, "0123456789") != "" })
 	slices.SortFunc(hits, func(a, b hit) int {
+		if numeric { // register numbers: in their order
+			return cmp.Compare(a.entry, b.entry)
+		}
 		return cmp.Or(cmp.Compare(b.exact, a.exact), cmp.Compare(idx.nameLen[a.entry], idx.nameLen[b.entry]), cmp.Compare(a.entry, b.entry))
 	})
 	if len(hits) > limit {

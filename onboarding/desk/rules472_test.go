@@ -6,9 +6,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/qyzmet/qyzmet/adapters/availability"
 	"github.com/qyzmet/qyzmet/adapters/memory"
 	"github.com/qyzmet/qyzmet/chain"
+	"github.com/qyzmet/qyzmet/chain/chaintest"
 	"github.com/qyzmet/qyzmet/chain/demo"
+	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/deadlines/kzid"
 	"github.com/qyzmet/qyzmet/onboarding/desk"
 )
 
@@ -116,4 +120,68 @@ func jsonOf(t *testing.T, v any) string {
 	raw, err := json.Marshal(v)
 	require.NoError(t, err)
 	return string(raw)
+}
+
+func TestRules472_P9_TheDeskShowsEveryComponentOfACompositeApplication(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.submitBirth(t, b.alice) // Mon 12 May 10:00
+	b.now(t, "2025-05-13 11:00")
+	b.registerBirth(t, a.ID)
+
+	got, err := b.desk.ByApplication(b.ctx, a.ID, "ru")
+	require.NoError(t, err)
+	require.True(t, got.Composite)
+	require.Equal(t, "Рождение ребенка", got.Service)
+	require.Equal(t, []deadlines.Citation{c472(9), p13}, got.Rules)
+	require.Equal(t, kzid.Mask(b.alice), got.Recipient)
+	require.True(t, got.Since.Equal(a.SubmittedAt))
+	require.Len(t, got.Deliveries, 3)
+	var ids, delivered []string
+	for _, c := range got.Components {
+		ids = append(ids, c.ID)
+		require.NotNil(t, c.Delivery, c.ID)
+		delivered = append(delivered, c.Delivery.Stage.String())
+	}
+	require.Equal(t, []string{"birth-registration", "birth-allowance", "kindergarten-queue"}, ids, "in order, prerequisites first")
+	require.Equal(t, []string{"issued", "received", "received"}, delivered)
+	require.Equal(t, "Исполнено", got.Components[0].StatusLabel)
+	require.Equal(t, "2025-05-22", day(got.Components[1].Delivery.Due), "the allowance: 7 working days from 13 May")
+	require.Equal(t, "Заявление "+a.ID+", Рождение ребенка: услуг — 3. "+
+		"1. Регистрация рождения ребенка, в том числе присвоение ИИН — Исполнено; "+
+		"2. Назначение единовременного пособия на рождение ребенка — На исполнении, срок — до 2025-05-22; "+
+		"3. Постановка на очередь в дошкольные организации — На исполнении, срок — до 2025-05-13.", got.Tell)
+
+	// Without the Composites port the desk still shows the received components.
+	bare, err := desk.New(desk.Config{Deliveries: b.store, Catalogue: b.store, Calendar: b.cal, Clock: b.clock})
+	require.NoError(t, err)
+	got, err = bare.ByApplication(b.ctx, a.ID, "en")
+	require.NoError(t, err)
+	require.True(t, got.Composite)
+	require.Len(t, got.Deliveries, 3)
+	require.Empty(t, got.Components)
+}
+
+func TestRules472_P9_AFailedPublicationDoesNotFailTheApplicationAndIsCaughtUp(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	empty := memory.New() // a feed whose catalogue knows no service
+	broken, err := desk.NewFeed(desk.FeedConfig{Store: b.store, Catalogue: empty, Calendar: b.cal, Clock: b.clock})
+	require.NoError(t, err)
+	var failed []error
+	router, err := chain.NewRouter(chain.Config{
+		Store:     &desk.PublishingStore{Store: b.store, Feed: broken, OnError: func(_ string, err error) { failed = append(failed, err) }},
+		Catalogue: b.store, Verifier: &chaintest.Verifier{}, Data: &availability.Static{}, Dispatcher: &chaintest.Dispatcher{},
+		Calendar: b.cal, Clock: b.clock, NewID: func() string { return "APP-X" },
+	})
+	require.NoError(t, err)
+	a, err := router.Submit(b.ctx, chain.Submission{DefinitionID: "birth-of-a-child", Recipient: b.alice,
+		Document: []byte(`{}`), Signature: chaintest.Sign(b.alice), Data: map[string]string{"parent_iin": b.alice}, Actor: "portal"})
+	require.NoError(t, err, "the application is stored whatever the feed says")
+	require.Len(t, failed, 1)
+	require.ErrorIs(t, failed[0], desk.ErrNotFound)
+	require.Empty(t, feedOf(t, b, b.store, a.ID))
+
+	require.NoError(t, b.feed.PublishApplication(b.ctx, a))
+	require.Equal(t, map[string][]desk.Stage{a.ID + "/birth-registration/1": {desk.StageReceived}}, feedOf(t, b, b.store, a.ID))
 }
