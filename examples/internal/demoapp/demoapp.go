@@ -24,8 +24,10 @@ import (
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/examples/internal/api"
 	"github.com/qyzmet/qyzmet/examples/internal/calendarapi"
+	"github.com/qyzmet/qyzmet/examples/internal/deskpage"
 	"github.com/qyzmet/qyzmet/examples/internal/httpx"
 	"github.com/qyzmet/qyzmet/onboarding"
+	"github.com/qyzmet/qyzmet/onboarding/desk"
 )
 
 // Config is what App needs.
@@ -46,6 +48,8 @@ type App struct {
 	Router     *chain.Router
 	Sweeper    *deadlines.Sweeper
 	Relay      *outbox.Relay
+	Feed       *desk.Feed
+	Desk       *desk.Desk
 	Handler    http.Handler
 	logger     *slog.Logger
 }
@@ -69,12 +73,22 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		store.Close()
 		return nil, err
 	}
+	a.Feed, err = desk.NewFeed(desk.FeedConfig{Store: store, Catalogue: store, Calendar: cfg.Calendar, Clock: cfg.Clock})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
 	verifier := cfg.Verifier
 	if verifier == nil {
 		verifier = &chaintest.Verifier{}
 	}
+	// The router's store publishes each component's delivery stage into the
+	// desk's feed (Rules130 p.13, Rules472 p.9).
+	published := &desk.PublishingStore{Store: store, Feed: a.Feed, OnError: func(appID string, err error) {
+		cfg.Logger.Error("publishing stages", "application", appID, "err", err)
+	}}
 	a.Router, err = chain.NewRouter(chain.Config{
-		Store: store, Catalogue: store, Verifier: verifier, Data: &availability.Static{},
+		Store: published, Catalogue: store, Verifier: verifier, Data: &availability.Static{},
 		Dispatcher: chain.DispatcherFunc(func(_ context.Context, d chain.Dispatch) (chain.Ack, error) {
 			// The demo's providers take every delivery at once.
 			cfg.Logger.Info("delivered", "key", d.Key, "provider", d.ProviderID)
@@ -82,6 +96,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		}),
 		Calendar: cfg.Calendar, Clock: cfg.Clock, NewID: uuid.NewString,
 	})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	a.Desk, err = desk.New(desk.Config{Deliveries: store, Catalogue: store, Composites: a.Router, Calendar: cfg.Calendar, Clock: cfg.Clock})
 	if err != nil {
 		store.Close()
 		return nil, err
@@ -115,6 +134,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		}
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "db": store.Dialect()})
 	})
+	deskpage.Register(mux, a.Desk, cfg.Logger)
 	api.Register(mux, api.Deps{Onboarding: a.Onboarding, Router: a.Router, Catalogue: store, Onboardings: store, Clock: cfg.Clock, Logger: cfg.Logger})
 	a.Handler = mux
 	return a, nil
@@ -125,8 +145,11 @@ func (a *App) Close() error { return a.Store.Close() }
 
 // handleFiring sends a firing to the service whose timer it is.
 func (a *App) handleFiring(ctx context.Context, f deadlines.Firing) error {
-	if strings.HasPrefix(f.TimerID, "chain/") {
+	switch {
+	case strings.HasPrefix(f.TimerID, "chain/"):
 		return a.Router.HandleFiring(ctx, f)
+	case strings.HasPrefix(f.TimerID, "desk/"):
+		return a.Feed.HandleFiring(ctx, f)
 	}
 	return a.Onboarding.HandleFiring(ctx, f)
 }
