@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -103,10 +104,12 @@ func (s *TimerState) UnmarshalText(b []byte) error {
 // value owned by one writer at a time (a store's Update closure); its
 // methods are not safe for concurrent use.
 type Timer struct {
-	ID      string  `json:"id"`
-	Subject string  `json:"subject"` // what the term is about, e.g. "onboarding/123/appoint"
-	Rungs   []Rung  `json:"rungs"`
-	Ledger  []Entry `json:"ledger"`
+	ID      string `json:"id"`
+	Subject string `json:"subject"` // what the term is about, e.g. "onboarding/123/appoint"
+	// Rungs are never changed in place: timers started with equal rungs
+	// share one array.
+	Rungs  []Rung  `json:"rungs"`
+	Ledger []Entry `json:"ledger"`
 	// Zone is the IANA zone the timer counts civil dates in: the zone of the
 	// calendar it was created with. Every method moves the calendar it is
 	// given to this zone, so a reader cannot count it in the wrong one.
@@ -123,6 +126,13 @@ type Timer struct {
 // NewTimer starts a timer for term at start. Rungs default to the breach
 // rung of the term's rule.
 func NewTimer(c *Calendar, id, subject string, term Term, start time.Time, rungs ...Rung) (*Timer, error) {
+	// Small enough to inline: a caller that copies the timer into a slice of
+	// its own then keeps the Timer on its stack.
+	return new(Timer).start(c, id, subject, term, start, rungs)
+}
+
+// start sets up t as NewTimer's timer and returns it, or nil and an error.
+func (t *Timer) start(c *Calendar, id, subject string, term Term, start time.Time, rungs []Rung) (*Timer, error) {
 	if strings.TrimSpace(id) == "" {
 		return nil, Invalid(term.Rule, "timer_id", "a timer needs an id")
 	}
@@ -134,12 +144,45 @@ func NewTimer(c *Calendar, id, subject string, term Term, start time.Time, rungs
 			return nil, Invalid(term.Rule, "rungs", "each rung needs a unique name")
 		}
 	}
-	if _, err := term.Due(c, start); err != nil {
+	d, err := term.Due(c, start)
+	if err != nil {
 		return nil, err
 	}
-	t := &Timer{ID: id, Subject: subject, Rungs: slices.Clone(rungs), Ledger: []Entry{{Kind: EntryStart, At: start, Term: term, Rule: term.Rule}}, Zone: c.Location().String()}
-	t.Schedule = t.schedule(c)
+	// The ledger has room for the entry most timers get next: the stop.
+	ledger := make([]Entry, 1, 2)
+	ledger[0] = Entry{Kind: EntryStart, At: start, Term: term, Rule: term.Rule}
+	*t = Timer{ID: id, Subject: subject, Rungs: internRungs(rungs), Ledger: ledger, Zone: c.Location().String()}
+	t.Schedule = t.scheduleOf(c, cycle{n: 1, deadline: d})
 	return t, nil
+}
+
+// rungSets holds the distinct rung sets timers were started with, up to
+// maxRungSets of them. A program uses a handful (a warning and the breach
+// per rule), and a timer never changes its rungs in place, so timers
+// started with equal rungs share one array instead of a copy each.
+var rungSets atomic.Pointer[[][]Rung]
+
+const maxRungSets = 64
+
+// internRungs returns a copy of rungs that the caller may keep but not
+// modify: the interned set equal to rungs, if any.
+func internRungs(rungs []Rung) []Rung {
+	sets := rungSets.Load()
+	var known [][]Rung
+	if sets != nil {
+		known = *sets
+	}
+	for _, set := range known {
+		if slices.Equal(set, rungs) {
+			return set
+		}
+	}
+	c := slices.Clip(slices.Clone(rungs))
+	if len(known) < maxRungSets {
+		next := append(slices.Clip(known), c)
+		rungSets.CompareAndSwap(sets, &next) // on a lost race c is simply not shared
+	}
+	return c
 }
 
 // Status is the cycle view of a timer at an instant.
@@ -206,23 +249,29 @@ func (t *Timer) replay(c *Calendar) cycle {
 	c = t.in(c)
 	var cy cycle
 	for _, e := range t.Ledger {
-		switch e.Kind {
-		case EntryStart, EntryRestart:
-			d, _ := e.Term.Due(c, e.At) // validated when the entry was written
-			cy = cycle{n: cy.n + 1, deadline: d}
-		case EntryPause:
-			cy.state, cy.pausedAt = TimerPaused, e.At
-		case EntryResume:
-			days := pausedDays(c, cy.deadline, cy.pausedAt, e.At)
-			cy.deadline = shift(c, cy.deadline, days)
-			cy.paused += days
-			cy.idle += c.WorkdaysBetween(cy.pausedAt, e.At)
-			cy.state, cy.pausedAt = TimerRunning, time.Time{}
-		case EntryExtend:
-			cy.deadline = shift(c, cy.deadline, e.Term.N)
-		case EntryStop:
-			cy.state, cy.stopped = TimerStopped, e.At
-		}
+		cy = cy.apply(c, e)
+	}
+	return cy
+}
+
+// apply returns the cycle after entry e; c is in the timer's zone.
+func (cy cycle) apply(c *Calendar, e Entry) cycle {
+	switch e.Kind {
+	case EntryStart, EntryRestart:
+		d, _ := e.Term.Due(c, e.At) // validated when the entry was written
+		cy = cycle{n: cy.n + 1, deadline: d}
+	case EntryPause:
+		cy.state, cy.pausedAt = TimerPaused, e.At
+	case EntryResume:
+		days := pausedDays(c, cy.deadline, cy.pausedAt, e.At)
+		cy.deadline = shift(c, cy.deadline, days)
+		cy.paused += days
+		cy.idle += c.WorkdaysBetween(cy.pausedAt, e.At)
+		cy.state, cy.pausedAt = TimerRunning, time.Time{}
+	case EntryExtend:
+		cy.deadline = shift(c, cy.deadline, e.Term.N)
+	case EntryStop:
+		cy.state, cy.stopped = TimerStopped, e.At
 	}
 	return cy
 }
@@ -295,7 +344,7 @@ func (t *Timer) append(c *Calendar, e Entry, field string) error {
 		}
 	}
 	t.Ledger = append(t.Ledger, e)
-	t.Schedule = t.schedule(c)
+	t.Schedule = t.scheduleOf(c, cy.apply(c, e))
 	return nil
 }
 
@@ -354,14 +403,15 @@ func rungAt(c *Calendar, d Deadline, r Rung) time.Time {
 	}
 }
 
-// schedule computes Timer.Schedule.
-func (t *Timer) schedule(c *Calendar) []Firing {
-	c = t.in(c)
-	cy := t.replay(c)
+// scheduleOf computes Timer.Schedule for the ledger's current cycle cy; c is
+// in the timer's zone. The schedule is built on the stack and copied out at
+// its exact length: a timer keeps it as long as it lives.
+func (t *Timer) scheduleOf(c *Calendar, cy cycle) []Firing {
 	if cy.state == TimerPaused {
 		return nil
 	}
-	var out []Firing
+	var buf [4]Firing
+	out := buf[:0]
 	for _, r := range t.Rungs {
 		f := Firing{TimerID: t.ID, Subject: t.Subject, Cycle: cy.n, Rung: r, At: rungAt(c, cy.deadline, r), Due: cy.deadline.Due}
 		if cy.state == TimerStopped && f.At.After(cy.stopped) {
@@ -369,8 +419,11 @@ func (t *Timer) schedule(c *Calendar) []Firing {
 		}
 		out = append(out, f)
 	}
+	if len(out) == 0 {
+		return nil
+	}
 	slices.SortStableFunc(out, func(a, b Firing) int { return a.At.Compare(b.At) })
-	return out
+	return slices.Clone(out)
 }
 
 // Clone returns a copy of t that shares no mutable state with it. The

@@ -1,6 +1,7 @@
 package deadlines_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -238,6 +239,25 @@ func TestTimerRungs(t *testing.T) {
 	// A restart opens a new cycle whose rungs fire again.
 	require.NoError(t, b.timer.Restart(c, at(t, c, "2025-04-10 11:00"), deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: p5}, "re-submitted"))
 	require.Equal(t, []string{"t1/2/warning-1 2025-04-16 00:00", "t1/2/breach 2025-04-18 00:00", "t1/2/escalate 2025-04-22 00:00"}, scheduleKeys(b.timer.Schedule))
+}
+
+func TestNewTimerKeepsItsOwnRungs(t *testing.T) {
+	t.Parallel()
+	c := kzCal()
+	start := at(t, c, "2025-03-17 10:00")
+	term := deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: p5}
+	rungs := []deadlines.Rung{deadlines.Warning(3, p5), deadlines.Warning(2, p5), deadlines.Warning(1, p5), deadlines.Breach(p5), {Name: "escalate", Offset: 1, Rule: p5}}
+	a, err := deadlines.NewTimer(c, "a", "s", term, start, rungs...)
+	require.NoError(t, err)
+	b, err := deadlines.NewTimer(c, "b", "s", term, start, slices.Clone(rungs)...)
+	require.NoError(t, err)
+	rungs[0].Name = "changed by the caller"
+	want := []string{"a/1/warning-3 2025-03-19 00:00", "a/1/warning-2 2025-03-20 00:00", "a/1/warning-1 2025-03-26 00:00", "a/1/breach 2025-03-28 00:00", "a/1/escalate 2025-03-29 00:00"}
+	require.Equal(t, want, scheduleKeys(a.Schedule), "more rungs than the schedule's stack buffer, in time order")
+	require.Equal(t, "warning-3", a.Rungs[0].Name, "the timer keeps its own copy")
+	require.Same(t, &a.Rungs[0], &b.Rungs[0], "timers with equal rungs share them")
+	a.Rungs = append(a.Rungs, deadlines.Rung{Name: "late", Offset: 5, Rule: p5})
+	require.Len(t, b.Rungs, 5, "an append to one timer's rungs does not reach another's")
 }
 
 func TestTimerScheduleWhilePausedAndAfterStop(t *testing.T) {

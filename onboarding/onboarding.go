@@ -232,9 +232,11 @@ func (o *Onboarding) Clone() *Onboarding {
 	c.Persons = slices.Clone(o.Persons)
 	c.Information = slices.Clone(o.Information)
 	c.Questions = slices.Clip(o.Questions)
-	c.Timers = slices.Clone(o.Timers)
-	for i := range c.Timers {
-		c.Timers[i] = *c.Timers[i].Clone() // clip the ledgers and schedules
+	if o.Timers != nil {
+		c.Timers = make([]deadlines.Timer, len(o.Timers))
+		for i := range o.Timers {
+			c.Timers[i] = *o.Timers[i].Clone() // clip the ledgers and schedules
+		}
 	}
 	c.History = slices.Clip(o.History)
 	return &c
@@ -242,13 +244,20 @@ func (o *Onboarding) Clone() *Onboarding {
 
 // Timer returns the timer of a step ("request", "update-2", …), or nil.
 func (o *Onboarding) Timer(step string) *deadlines.Timer {
-	id := o.ID + "/" + step
 	for i := range o.Timers {
-		if o.Timers[i].ID == id {
+		if o.stepOf(o.Timers[i].ID) == step {
 			return &o.Timers[i]
 		}
 	}
 	return nil
+}
+
+// stepOf returns the step of one of o's timer IDs ("<id>/<step>"), or "".
+func (o *Onboarding) stepOf(timerID string) string {
+	if len(timerID) > len(o.ID) && timerID[len(o.ID)] == '/' && timerID[:len(o.ID)] == o.ID {
+		return timerID[len(o.ID)+1:]
+	}
+	return ""
 }
 
 // Person returns the current responsible person, or nil before the appointment.
@@ -285,8 +294,24 @@ type change struct {
 	rungs func(deadlines.Citation) []deadlines.Rung
 }
 
+// An onboarding that goes live starts four step timers and records eight
+// events: the start, six steps and the go-live.
+const lifecycleTimers, lifecycleEvents = 4, 8
+
+// room returns s with room for one more element. When s is full and holds
+// fewer than want, it makes room for want at once rather than doubling:
+// stores that update an aggregate in place then append the rest of the
+// lifecycle without copying. A new aggregate (s empty) gets no room ahead,
+// since its creator's copy is not the one that lives on.
+func room[S ~[]E, E any](s S, want int) S {
+	if n := len(s); n == cap(s) && n > 0 && n < want {
+		return slices.Grow(s, want-n)
+	}
+	return s
+}
+
 func (o *Onboarding) record(c change, typ string, r deadlines.Citation, at time.Time, note string) {
-	o.History = append(o.History, Event{Seq: len(o.History) + 1, Type: typ, Rule: r, Actor: c.actor, At: at, Recorded: c.now, Note: note})
+	o.History = append(room(o.History, lifecycleEvents), Event{Seq: len(o.History) + 1, Type: typ, Rule: r, Actor: c.actor, At: at, Recorded: c.now, Note: note})
 }
 
 // checkAt validates the instant of a step: set, not in the future, and not
@@ -316,7 +341,7 @@ func (o *Onboarding) startTimer(c change, step string, term deadlines.Term, at t
 	if err != nil {
 		return err
 	}
-	o.Timers = append(o.Timers, *t)
+	o.Timers = append(room(o.Timers, lifecycleTimers), *t)
 	return nil
 }
 
@@ -417,7 +442,7 @@ func (o *Onboarding) provideInformation(c change, at time.Time, info Information
 func (o *Onboarding) nextNumber(prefix string) int {
 	n := 1
 	for _, t := range o.Timers {
-		if strings.HasPrefix(t.ID, o.ID+"/"+prefix+"-") {
+		if step, ok := strings.CutPrefix(o.stepOf(t.ID), prefix); ok && strings.HasPrefix(step, "-") {
 			n++
 		}
 	}
@@ -429,7 +454,7 @@ func (o *Onboarding) nextNumber(prefix string) int {
 func (o *Onboarding) openUpdate(c change) string {
 	for i := range o.Timers {
 		t := &o.Timers[i]
-		step := strings.TrimPrefix(t.ID, o.ID+"/")
+		step := o.stepOf(t.ID)
 		if strings.HasPrefix(step, "update-") && t.Status(c.cal, c.now).State != deadlines.TimerStopped {
 			return step
 		}
@@ -563,7 +588,7 @@ func (o *Onboarding) recordTraining(c change, t Training) error {
 	}
 	t.Trainees = slices.Clone(t.Trainees)
 	o.State, o.Training = StateTrained, &t
-	o.record(c, "training.held", rule(8), t.At, fmt.Sprintf("by %s for %d UCC employee(s)", t.Trainer, len(t.Trainees)))
+	o.record(c, "training.held", rule(8), t.At, "by "+t.Trainer+" for "+strconv.Itoa(len(t.Trainees))+" UCC employee(s)")
 	return nil
 }
 
@@ -580,6 +605,7 @@ func (o *Onboarding) signProtocol(c change, p Protocol) error {
 	}
 	o.State, o.Protocol, o.LiveFrom = StateProtocolSigned, &p, live.Due
 	o.record(c, "protocol.signed", rule(8), p.SignedAt, "protocol "+p.Number)
-	o.record(c, "consultation.scheduled", rule(9), p.SignedAt, "UCC informs recipients from "+live.Due.Format(time.DateOnly))
+	var note [64]byte
+	o.record(c, "consultation.scheduled", rule(9), p.SignedAt, string(live.Due.AppendFormat(append(note[:0], "UCC informs recipients from "...), time.DateOnly)))
 	return nil
 }

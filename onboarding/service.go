@@ -24,6 +24,7 @@ type Service struct {
 	period    func(t time.Time) string
 	qtTerm    deadlines.Term
 	rungs     func(deadlines.Citation) []deadlines.Rung
+	rungsOf   func(deadlines.Citation) []deadlines.Rung // s.rungsFor, bound once
 	newID     func() string
 	zones     sync.Map // zone name → *deadlines.Calendar
 	rungSets  sync.Map // citation → []deadlines.Rung, built once per rule
@@ -74,6 +75,7 @@ func NewService(store Store, cal *deadlines.Calendar, clock deadlines.Clock, opt
 	for _, o := range opts {
 		o(s)
 	}
+	s.rungsOf = s.rungsFor
 	var errs []error
 	if store == nil {
 		errs = append(errs, deadlines.Invalid(deadlines.Citation{}, "store", "nil Store"))
@@ -131,7 +133,7 @@ func (s *Service) change(zone, actor string, r deadlines.Citation) (change, erro
 	if err != nil {
 		return change{}, err
 	}
-	return change{cal: c, now: s.clock.Now(), actor: actor, rungs: s.rungsFor}, nil
+	return change{cal: c, now: s.clock.Now(), actor: actor, rungs: s.rungsOf}, nil
 }
 
 // update runs one transition on an onboarding.
@@ -365,9 +367,12 @@ func (s *Service) SignProtocol(ctx context.Context, id string, p Protocol, actor
 	if strings.TrimSpace(p.Number) == "" {
 		errs = append(errs, deadlines.Invalid(rule(8), "number", "the protocol's number is required"))
 	}
-	for field, sig := range map[string]Signatory{"ucc": p.UCC, "body": p.Body} {
+	for _, sig := range [...]struct {
+		field string
+		Signatory
+	}{{"ucc", p.UCC}, {"body", p.Body}} {
 		if strings.TrimSpace(sig.FullName) == "" || strings.TrimSpace(sig.Position) == "" {
-			errs = append(errs, deadlines.Invalid(rule(8), field, "both sides' authorized representatives sign: full name and position"))
+			errs = append(errs, deadlines.Invalid(rule(8), sig.field, "both sides' authorized representatives sign: full name and position"))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -41,6 +41,8 @@ type Onboardings interface {
 	// atomically; concurrent updates of one onboarding are serialized, so
 	// none is lost. An unknown id returns an error wrapping ErrNotFound.
 	// When fn returns an error nothing is saved and the error is returned.
+	// fn must not keep the onboarding after it returns (a store may hand
+	// fn the value it keeps); copy what it needs with Clone.
 	UpdateOnboarding(ctx context.Context, id string, fn func(*Onboarding) error) error
 	// ListOnboardings returns copies of the onboardings matching f, by ID.
 	ListOnboardings(ctx context.Context, f OnboardingFilter) ([]*Onboarding, error)

@@ -2,11 +2,18 @@ package memory_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
+	"time"
 	_ "time/tzdata"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/qyzmet/qyzmet/adapters/memory"
 	"github.com/qyzmet/qyzmet/adapters/storetest"
+	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/deadlines/kz"
+	"github.com/qyzmet/qyzmet/onboarding"
 )
 
 type harness struct{}
@@ -24,3 +31,51 @@ func TestConformance(t *testing.T) {
 }
 
 func BenchmarkConformance(b *testing.B) { storetest.RunBenchmarks(b, harness{}) }
+
+// The memory store updates an onboarding in place under its lock; a
+// closure that panics must leave it as it was, and the lock released.
+func TestUpdateOnboardingPanicChangesNothing(t *testing.T) {
+	t.Parallel()
+	ctx, c := context.Background(), kz.Calendar()
+	start := c.Date(2025, time.March, 17).Add(10 * time.Hour)
+	p5 := deadlines.Cite(deadlines.Rules130, 5)
+	tm, err := deadlines.NewTimer(c, "o-1/information", "information", deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: p5}, start, deadlines.Breach(p5))
+	require.NoError(t, err)
+	m := memory.New()
+	require.NoError(t, m.CreateOnboarding(ctx, &onboarding.Onboarding{
+		ID: "o-1", ServiceID: "s-1", BodyID: "b-1", Zone: "Asia/Almaty", State: onboarding.StatePersonAppointed,
+		Persons: []onboarding.PersonRecord{{Person: onboarding.Person{FullName: "Responsible Person"}, From: start}},
+		Timers:  []deadlines.Timer{*tm},
+		History: []onboarding.Event{{Seq: 1, Type: "onboarding.started", At: start}},
+	}))
+	snapshot := func() string {
+		t.Helper()
+		o, err := m.GetOnboarding(ctx, "o-1")
+		require.NoError(t, err)
+		j, err := json.Marshal(o)
+		require.NoError(t, err)
+		return string(j)
+	}
+	want := snapshot()
+	due, err := m.DueFirings(ctx, start.AddDate(1, 0, 0), 10)
+	require.NoError(t, err)
+	require.Len(t, due, 1)
+
+	require.PanicsWithValue(t, "boom", func() {
+		_ = m.UpdateOnboarding(ctx, "o-1", func(o *onboarding.Onboarding) error {
+			o.State = onboarding.StateProtocolSigned
+			o.Persons[0].To = start.Add(time.Hour)
+			require.NoError(t, o.Timers[0].Stop(c, start.Add(time.Hour), p5, "should not stick"))
+			o.History = append(o.History, onboarding.Event{Seq: 2, Type: "should_not_stick"})
+			panic("boom")
+		})
+	})
+	require.Equal(t, want, snapshot(), "a panicking closure changes nothing")
+	again, err := m.DueFirings(ctx, start.AddDate(1, 0, 0), 10)
+	require.NoError(t, err)
+	require.Equal(t, due, again, "nor the schedule")
+	require.NoError(t, m.UpdateOnboarding(ctx, "o-1", func(o *onboarding.Onboarding) error {
+		o.History = append(o.History, onboarding.Event{Seq: 2, Type: "touched"})
+		return nil
+	}), "the lock was released")
+}

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/onboarding"
 )
 
@@ -107,10 +108,11 @@ func (s *Store) CreateOnboarding(_ context.Context, o *onboarding.Onboarding) er
 	if _, ok := s.unique[pair]; ok {
 		return conflict("onboarding of service "+o.ServiceID+" with body", o.BodyID)
 	}
-	s.onboardings[o.ID] = o.Clone()
+	c := o.Clone()
+	s.onboardings[o.ID] = c
 	s.unique[pair] = o.ID
-	for i := range o.Timers {
-		s.indexTimers(&o.Timers[i])
+	if scheduled(c.Timers) {
+		s.scheduled[c.ID] = c
 	}
 	return nil
 }
@@ -126,7 +128,15 @@ func (s *Store) GetOnboarding(_ context.Context, id string) (*onboarding.Onboard
 	return o.Clone(), nil
 }
 
-// UpdateOnboarding implements onboarding.Onboardings.
+// UpdateOnboarding implements onboarding.Onboardings. fn changes the stored
+// aggregate in place under the lock, so a successful update copies nothing.
+// Beforehand s.undo saves what fn may change in place: the fields, and the
+// elements of the slices the domain edits (timers, information versions,
+// persons); it puts them back when fn fails or panics. Appends to the
+// other slices (history, questions, ledgers) land past the saved lengths,
+// so restoring the fields hides them. Values handed out are clones, which
+// share only those append-only slices, clipped: an append in place here
+// writes past what any of them can see.
 func (s *Store) UpdateOnboarding(_ context.Context, id string, fn func(*onboarding.Onboarding) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -134,22 +144,64 @@ func (s *Store) UpdateOnboarding(_ context.Context, id string, fn func(*onboardi
 	if !ok {
 		return notFound("onboarding", id)
 	}
-	work := o.Clone()
-	// History is append-only and updates are serialized by s.mu, so the work
-	// copy may append into the stored history's spare capacity: the stored
-	// copy never sees past its length, and values handed out stay clipped.
-	work.History = o.History
-	if err := fn(work); err != nil {
+	u := &s.undo
+	u.save(o)
+	saved := false
+	defer func() {
+		if !saved {
+			u.restore(o)
+		}
+	}()
+	if err := fn(o); err != nil {
 		return err
 	}
-	if work.ID != id {
+	if o.ID != id {
 		return fmt.Errorf("memory: onboarding %q: the update changed its id: %w", id, onboarding.ErrInvalid)
 	}
-	s.onboardings[id] = work
-	for i := range work.Timers {
-		s.indexTimers(&work.Timers[i])
+	saved = true
+	// DueFirings reads the timers' schedules in place; only whether the
+	// onboarding has any is indexed.
+	if was, is := scheduled(u.timers), scheduled(o.Timers); is && !was {
+		s.scheduled[id] = o
+	} else if was && !is {
+		delete(s.scheduled, id)
 	}
 	return nil
+}
+
+// scheduled reports whether any of ts has rungs to fire.
+func scheduled(ts []deadlines.Timer) bool {
+	for i := range ts {
+		if len(ts[i].Schedule) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// onboardingUndo is what an UpdateOnboarding closure may change in place.
+// It is reused by every update (under s.mu) and keeps the last aggregate's
+// values until the next save, which is harmless: the store holds them anyway.
+type onboardingUndo struct {
+	o       onboarding.Onboarding
+	timers  []deadlines.Timer
+	info    []onboarding.InformationVersion
+	persons []onboarding.PersonRecord
+}
+
+func (u *onboardingUndo) save(o *onboarding.Onboarding) {
+	u.o = *o
+	u.timers = append(u.timers[:0], o.Timers...)
+	u.info = append(u.info[:0], o.Information...)
+	u.persons = append(u.persons[:0], o.Persons...)
+}
+
+// restore puts back the fields, then the elements of the saved slices.
+func (u *onboardingUndo) restore(o *onboarding.Onboarding) {
+	*o = u.o
+	copy(o.Timers, u.timers)
+	copy(o.Information, u.info)
+	copy(o.Persons, u.persons)
 }
 
 // ListOnboardings implements onboarding.Onboardings.

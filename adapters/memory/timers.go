@@ -19,16 +19,18 @@ import (
 type Store struct {
 	mu       sync.Mutex
 	timers   map[string]*deadlines.Timer
-	schedule map[string][]deadlines.Firing // timer ID → its Schedule (replaced whole, never edited)
+	schedule map[string][]deadlines.Firing // timer ID → its non-empty Schedule (replaced whole, never edited)
 	claimed  map[string]deadlines.Firing   // key → claimed firing
 
 	bodies      map[string]onboarding.Body
 	services    map[string]onboarding.StateService
 	onboardings map[string]*onboarding.Onboarding
-	unique      map[string]string // unique keys ("bin:…", "register:…", "onboarding:service/body") → owner ID
+	scheduled   map[string]*onboarding.Onboarding // the onboardings with a timer whose Schedule is not empty
+	unique      map[string]string                 // unique keys ("bin:…", "register:…", "onboarding:service/body") → owner ID
 	requests    map[string]*onboarding.InfoRequest
 	ledgers     map[onboarding.LedgerKey]*onboarding.RefusalLedger
 	trainings   map[string]*onboarding.QualityTraining
+	undo        onboardingUndo // UpdateOnboarding's saved state, under mu
 
 	definitions  map[string]*chain.Definition
 	applications map[string]*chain.Application
@@ -49,6 +51,7 @@ func New() *Store {
 		bodies:      map[string]onboarding.Body{},
 		services:    map[string]onboarding.StateService{},
 		onboardings: map[string]*onboarding.Onboarding{},
+		scheduled:   map[string]*onboarding.Onboarding{},
 		unique:      map[string]string{},
 		requests:    map[string]*onboarding.InfoRequest{},
 		ledgers:     map[onboarding.LedgerKey]*onboarding.RefusalLedger{},
@@ -68,11 +71,21 @@ func New() *Store {
 // edited, so the index keeps the slice itself. The caller holds s.mu.
 func (s *Store) indexTimers(ts ...*deadlines.Timer) {
 	for _, t := range ts {
-		if old, ok := s.schedule[t.ID]; ok && sameSlice(old, t.Schedule) {
+		if old, ok := s.schedule[t.ID]; (ok || len(t.Schedule) == 0) && sameSlice(old, t.Schedule) {
 			continue // unchanged since it was indexed
 		}
-		s.schedule[t.ID] = t.Schedule
+		s.index(t)
 	}
+}
+
+// index records t's Schedule. A timer with nothing left to fire (done in
+// time, paused) has no entry. The caller holds s.mu.
+func (s *Store) index(t *deadlines.Timer) {
+	if len(t.Schedule) == 0 {
+		delete(s.schedule, t.ID)
+		return
+	}
+	s.schedule[t.ID] = t.Schedule
 }
 
 // sameSlice reports whether a and b are the same elements of one array.
@@ -131,7 +144,7 @@ func (s *Store) DueFirings(_ context.Context, now time.Time, limit int) ([]deadl
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var due []deadlines.Firing
-	for _, rungs := range s.schedule {
+	add := func(rungs []deadlines.Firing) {
 		for _, f := range rungs {
 			if f.At.After(now) {
 				break // a schedule is in time order
@@ -139,6 +152,14 @@ func (s *Store) DueFirings(_ context.Context, now time.Time, limit int) ([]deadl
 			if _, done := s.claimed[f.Key()]; !done {
 				due = append(due, f)
 			}
+		}
+	}
+	for _, rungs := range s.schedule {
+		add(rungs)
+	}
+	for _, o := range s.scheduled {
+		for i := range o.Timers {
+			add(o.Timers[i].Schedule)
 		}
 	}
 	slices.SortFunc(due, byAtThenKey)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -294,6 +295,14 @@ func requireSameOnboarding(t testing.TB, want, got *onboarding.Onboarding) {
 	}
 }
 
+// snapshot renders everything an onboarding holds, to compare values in depth.
+func snapshot(t testing.TB, o *onboarding.Onboarding) string {
+	t.Helper()
+	j, err := json.Marshal(o)
+	require.NoError(t, err)
+	return string(j)
+}
+
 func onboardingIDs(os []*onboarding.Onboarding) []string {
 	out := make([]string, len(os))
 	for i, o := range os {
@@ -514,6 +523,119 @@ func runOnboarding(t *testing.T, h Harness) {
 		require.Len(t, got.History, len(want.History))
 		require.Empty(t, got.Persons)
 		require.Equal(t, dueBefore, b.due(t), "nor may it unschedule the onboarding's rungs")
+	})
+	t.Run("ClosureErrorUndoesInPlaceChanges", func(t *testing.T) {
+		t.Parallel()
+		b := setupOnboarding(t, h)
+		o := b.advance(t, b.start(t, b.service.ID, b.ministry.ID), onboarding.StateInformationProvided)
+		stored, err := b.store.GetOnboarding(b.ctx, o.ID)
+		require.NoError(t, err)
+		want, dueBefore := snapshot(t, stored), b.due(t)
+
+		// Every kind of change a closure can make: fields, elements of the
+		// timers, versions and persons, and appends to every list.
+		boom := errors.New("boom")
+		err = b.store.UpdateOnboarding(b.ctx, o.ID, func(o *onboarding.Onboarding) error {
+			o.State, o.LiveFrom = onboarding.StateProtocolSigned, b.at(time.April, 30, 0)
+			o.Training = &onboarding.Training{At: b.at(time.April, 10, 10), Trainer: "nobody"}
+			require.NoError(t, o.Timer(onboarding.StepTraining).Stop(b.cal, b.at(time.April, 10, 10), deadlines.Cite(deadlines.Rules130, 8), "should not stick"))
+			require.NoError(t, o.Timer(onboarding.StepRequest).Restart(b.cal, b.at(time.April, 10, 10), onboarding.TermRequest, "should not stick"))
+			o.Information[0].EnteredBy, o.Information[0].Information.Fee = "nobody", "should not stick"
+			o.Persons[0].To, o.Persons[0].Person.FullName = b.at(time.April, 10, 10), "Nobody"
+			o.Persons = append(o.Persons, onboarding.PersonRecord{Person: onboarding.Person{FullName: "Nobody"}})
+			o.Questions = append(o.Questions, onboarding.Questions{Items: []string{"should not stick"}})
+			o.History = append(o.History, onboarding.Event{Seq: len(o.History) + 1, Type: "storetest.should_not_stick"})
+			o.Timers = append(o.Timers, deadlines.Timer{ID: o.ID + "/should-not-stick"})
+			return boom
+		})
+		require.ErrorIs(t, err, boom)
+		got, err := b.store.GetOnboarding(b.ctx, o.ID)
+		require.NoError(t, err)
+		require.Equal(t, want, snapshot(t, got), "a failed closure changes nothing")
+		require.Equal(t, dueBefore, b.due(t), "nor the schedule")
+
+		// The next update starts from the stored value.
+		o = b.advance(t, got, onboarding.StateProtocolSigned)
+		require.Len(t, o.History, len(stored.History)+3, "training, protocol and go-live")
+		require.Equal(t, "person", o.Training.Trainer)
+		require.Len(t, o.Persons, 1)
+		require.Empty(t, o.Questions)
+		require.Len(t, o.Timers, 4)
+	})
+	t.Run("UpdatesLeaveHandedOutValuesAlone", func(t *testing.T) {
+		t.Parallel()
+		b := setupOnboarding(t, h)
+		created := b.start(t, b.service.ID, b.ministry.ID)
+		read, err := b.store.GetOnboarding(b.ctx, created.ID)
+		require.NoError(t, err)
+		stepped := b.advance(t, read.Clone(), onboarding.StatePersonAppointed)
+		listed, err := b.store.ListOnboardings(b.ctx, onboarding.OnboardingFilter{})
+		require.NoError(t, err)
+		require.Len(t, listed, 1)
+		handed := []*onboarding.Onboarding{created, read, stepped, listed[0]}
+		want := make([]string, len(handed))
+		for i, o := range handed {
+			want[i] = snapshot(t, o)
+		}
+
+		// Later updates append to every list and edit timers, versions and
+		// persons.
+		o := b.advance(t, stepped.Clone(), onboarding.StateProtocolSigned)
+		_, err = b.svc.ReplacePerson(b.ctx, o.ID, b.at(time.April, 22, 10), b.at(time.April, 23, 10), onboarding.Person{
+			FullName: "Second Person", Position: "chief expert", Phone: "+7 (717) 274-00-02", Email: "second@minjust.gov.kz",
+		}, "body-clerk")
+		require.NoError(t, err)
+		_, err = b.svc.NoteChange(b.ctx, o.ID, b.at(time.April, 24, 10), "the fee changed", "ucc-operator")
+		require.NoError(t, err)
+		info := o.Information[0].Information
+		info.Fee = "2 MCI"
+		_, err = b.svc.UpdateInformation(b.ctx, o.ID, time.Time{}, b.at(time.April, 25, 10), info, "", "person")
+		require.NoError(t, err)
+		last, err := b.svc.EnterInformation(b.ctx, o.ID, 2, "ucc-employee")
+		require.NoError(t, err)
+		require.Len(t, last.Persons, 2)
+		require.Len(t, last.Information, 2)
+		require.Len(t, last.Timers, 6, "four steps, a replacement and an update")
+
+		for i, o := range handed {
+			require.Equal(t, want[i], snapshot(t, o), "value %d handed out before the updates", i)
+		}
+	})
+	t.Run("ChangingHandedOutValuesLeavesStoreAlone", func(t *testing.T) {
+		t.Parallel()
+		b := setupOnboarding(t, h)
+		// The training timer is running: its ledger and the history still
+		// grow in the store.
+		o := b.advance(t, b.start(t, b.service.ID, b.ministry.ID), onboarding.StateInformationProvided)
+		read, err := b.store.GetOnboarding(b.ctx, o.ID)
+		require.NoError(t, err)
+		listed, err := b.store.ListOnboardings(b.ctx, onboarding.OnboardingFilter{})
+		require.NoError(t, err)
+		want := snapshot(t, read)
+
+		copies := []*onboarding.Onboarding{o, read, listed[0]}
+		changed := make([]string, len(copies))
+		for i, c := range copies {
+			c.State = onboarding.StateAwaitingRequest
+			require.NoError(t, c.Timer(onboarding.StepTraining).Stop(b.cal, b.at(time.April, 10, 10), deadlines.Cite(deadlines.Rules130, 8), "the copy's own"))
+			require.NoError(t, c.Timer(onboarding.StepRequest).Restart(b.cal, b.at(time.April, 10, 10), onboarding.TermRequest, "the copy's own"))
+			c.Information[0].EnteredBy = "nobody"
+			c.Persons[0].To = b.at(time.April, 10, 10)
+			c.History = append(c.History, onboarding.Event{Seq: len(c.History) + 1, Type: "storetest.copy"})
+			c.Timers = append(c.Timers, deadlines.Timer{ID: c.ID + "/copy"})
+			changed[i] = snapshot(t, c)
+		}
+		got, err := b.store.GetOnboarding(b.ctx, o.ID)
+		require.NoError(t, err)
+		require.Equal(t, want, snapshot(t, got), "changing a handed-out value changes nothing stored")
+
+		// Nor do the store's next updates reach the changed copies.
+		trained := b.advance(t, got, onboarding.StateTrained)
+		require.Len(t, trained.History, len(got.History)+1)
+		require.Equal(t, "training held", trained.Timer(onboarding.StepTraining).Ledger[1].Reason)
+		for i, c := range copies {
+			require.Equal(t, changed[i], snapshot(t, c), "copy %d after the store's update", i)
+		}
 	})
 	t.Run("ConcurrentUpdatesLoseNothing", func(t *testing.T) {
 		t.Parallel()
