@@ -28,7 +28,6 @@ type Store struct {
 	requests    map[string]*onboarding.InfoRequest
 	ledgers     map[onboarding.LedgerKey]*onboarding.RefusalLedger
 	trainings   map[string]*onboarding.QualityTraining
-	undo        onboardingUndo // UpdateOnboarding's saved state, under mu
 }
 
 // New returns an empty Store. Values are copied on the way in and out, so
