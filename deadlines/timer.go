@@ -423,7 +423,11 @@ func (t *Timer) scheduleOf(c *Calendar, cy cycle) []Firing {
 		return nil
 	}
 	slices.SortStableFunc(out, func(a, b Firing) int { return a.At.Compare(b.At) })
-	return slices.Clone(out)
+	// make and copy rather than slices.Clone: the runtime then needs write
+	// barriers for the source only.
+	s := make([]Firing, len(out))
+	copy(s, out)
+	return s
 }
 
 // Clone returns a copy of t that shares no mutable state with it. The

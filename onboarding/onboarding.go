@@ -229,8 +229,8 @@ type Onboarding struct {
 // copy reallocates; do not modify their elements in place.
 func (o *Onboarding) Clone() *Onboarding {
 	c := *o
-	c.Persons = slices.Clone(o.Persons)
-	c.Information = slices.Clone(o.Information)
+	c.Persons = cloneElems(o.Persons)
+	c.Information = cloneElems(o.Information)
 	c.Questions = slices.Clip(o.Questions)
 	if o.Timers != nil {
 		c.Timers = make([]deadlines.Timer, len(o.Timers))
@@ -240,6 +240,18 @@ func (o *Onboarding) Clone() *Onboarding {
 	}
 	c.History = slices.Clip(o.History)
 	return &c
+}
+
+// cloneElems is slices.Clone written as make and copy, which the compiler
+// turns into one runtime call that, while the garbage collector marks,
+// needs write barriers for the source pointers only.
+func cloneElems[S ~[]E, E any](s S) S {
+	if s == nil {
+		return nil
+	}
+	c := make(S, len(s))
+	copy(c, s)
+	return c
 }
 
 // Timer returns the timer of a step ("request", "update-2", …), or nil.

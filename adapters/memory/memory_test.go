@@ -3,6 +3,8 @@ package memory_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 	_ "time/tzdata"
@@ -78,4 +80,44 @@ func TestUpdateOnboardingPanicChangesNothing(t *testing.T) {
 		o.History = append(o.History, onboarding.Event{Seq: 2, Type: "touched"})
 		return nil
 	}), "the lock was released")
+}
+
+// The undo record keeps the slices of an onboarding through its lifecycle
+// on the stack; longer ones are saved on the heap, and restored as well.
+func TestUpdateOnboardingUndoesLongSlices(t *testing.T) {
+	t.Parallel()
+	ctx, c := context.Background(), kz.Calendar()
+	start := c.Date(2025, time.March, 17).Add(10 * time.Hour)
+	p5 := deadlines.Cite(deadlines.Rules130, 5)
+	for _, n := range []int{1, 2, 3, 6, 7, 12} {
+		o := &onboarding.Onboarding{ID: "o-1", ServiceID: "s-1", BodyID: "b-1", Zone: "Asia/Almaty"}
+		for i := range n {
+			tm, err := deadlines.NewTimer(c, fmt.Sprintf("o-1/step-%d", i), "step", deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: p5}, start)
+			require.NoError(t, err)
+			o.Timers = append(o.Timers, *tm)
+			o.Information = append(o.Information, onboarding.InformationVersion{Version: i + 1, SubmittedAt: start})
+			o.Persons = append(o.Persons, onboarding.PersonRecord{Person: onboarding.Person{FullName: fmt.Sprintf("Person %d", i)}, From: start})
+		}
+		m := memory.New()
+		require.NoError(t, m.CreateOnboarding(ctx, o))
+		before, err := m.GetOnboarding(ctx, "o-1")
+		require.NoError(t, err)
+		want, err := json.Marshal(before)
+		require.NoError(t, err)
+
+		boom := errors.New("boom")
+		require.ErrorIs(t, m.UpdateOnboarding(ctx, "o-1", func(o *onboarding.Onboarding) error {
+			for i := range n {
+				require.NoError(t, o.Timers[i].Stop(c, start.Add(time.Hour), p5, "should not stick"))
+				o.Information[i].EnteredBy = "nobody"
+				o.Persons[i].To = start.Add(time.Hour)
+			}
+			return boom
+		}), boom)
+		after, err := m.GetOnboarding(ctx, "o-1")
+		require.NoError(t, err)
+		got, err := json.Marshal(after)
+		require.NoError(t, err)
+		require.JSONEq(t, string(want), string(got), "%d of each: a failed closure changes nothing", n)
+	}
 }

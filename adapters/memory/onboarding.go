@@ -130,13 +130,13 @@ func (s *Store) GetOnboarding(_ context.Context, id string) (*onboarding.Onboard
 
 // UpdateOnboarding implements onboarding.Onboardings. fn changes the stored
 // aggregate in place under the lock, so a successful update copies nothing.
-// Beforehand s.undo saves what fn may change in place: the fields, and the
-// elements of the slices the domain edits (timers, information versions,
-// persons); it puts them back when fn fails or panics. Appends to the
-// other slices (history, questions, ledgers) land past the saved lengths,
-// so restoring the fields hides them. Values handed out are clones, which
-// share only those append-only slices, clipped: an append in place here
-// writes past what any of them can see.
+// Beforehand an undo record saves what fn may change in place: the fields,
+// and the elements of the slices the domain edits (timers, information
+// versions, persons); it puts them back when fn fails or panics. Appends
+// to the other slices (history, questions, ledgers) land past the saved
+// lengths, so restoring the fields hides them. Values handed out are
+// clones, which share only those append-only slices, clipped: an append in
+// place here writes past what any of them can see.
 func (s *Store) UpdateOnboarding(_ context.Context, id string, fn func(*onboarding.Onboarding) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -144,7 +144,7 @@ func (s *Store) UpdateOnboarding(_ context.Context, id string, fn func(*onboardi
 	if !ok {
 		return notFound("onboarding", id)
 	}
-	u := &s.undo
+	var u onboardingUndo // on the stack: saving into it needs no write barriers
 	u.save(o)
 	saved := false
 	defer func() {
@@ -152,6 +152,7 @@ func (s *Store) UpdateOnboarding(_ context.Context, id string, fn func(*onboardi
 			u.restore(o)
 		}
 	}()
+	was := scheduled(o.Timers)
 	if err := fn(o); err != nil {
 		return err
 	}
@@ -161,7 +162,7 @@ func (s *Store) UpdateOnboarding(_ context.Context, id string, fn func(*onboardi
 	saved = true
 	// DueFirings reads the timers' schedules in place; only whether the
 	// onboarding has any is indexed.
-	if was, is := scheduled(u.timers), scheduled(o.Timers); is && !was {
+	if is := scheduled(o.Timers); is && !was {
 		s.scheduled[id] = o
 	} else if was && !is {
 		delete(s.scheduled, id)
@@ -180,28 +181,50 @@ func scheduled(ts []deadlines.Timer) bool {
 }
 
 // onboardingUndo is what an UpdateOnboarding closure may change in place.
-// It is reused by every update (under s.mu) and keeps the last aggregate's
-// values until the next save, which is harmless: the store holds them anyway.
+// It lives on UpdateOnboarding's stack, with room for the slices of an
+// onboarding that went through its lifecycle; longer ones are saved on the
+// heap.
 type onboardingUndo struct {
-	o       onboarding.Onboarding
-	timers  []deadlines.Timer
-	info    []onboarding.InformationVersion
-	persons []onboarding.PersonRecord
+	o         onboarding.Onboarding
+	timerBuf  [6]deadlines.Timer
+	infoBuf   [2]onboarding.InformationVersion
+	personBuf [2]onboarding.PersonRecord
+	// The elements of a slice longer than its buffer.
+	moreTimers  []deadlines.Timer
+	moreInfo    []onboarding.InformationVersion
+	morePersons []onboarding.PersonRecord
 }
 
 func (u *onboardingUndo) save(o *onboarding.Onboarding) {
 	u.o = *o
-	u.timers = append(u.timers[:0], o.Timers...)
-	u.info = append(u.info[:0], o.Information...)
-	u.persons = append(u.persons[:0], o.Persons...)
+	u.moreTimers = saveElems(u.timerBuf[:], o.Timers)
+	u.moreInfo = saveElems(u.infoBuf[:], o.Information)
+	u.morePersons = saveElems(u.personBuf[:], o.Persons)
 }
 
 // restore puts back the fields, then the elements of the saved slices.
 func (u *onboardingUndo) restore(o *onboarding.Onboarding) {
 	*o = u.o
-	copy(o.Timers, u.timers)
-	copy(o.Information, u.info)
-	copy(o.Persons, u.persons)
+	restoreElems(o.Timers, u.timerBuf[:], u.moreTimers)
+	restoreElems(o.Information, u.infoBuf[:], u.moreInfo)
+	restoreElems(o.Persons, u.personBuf[:], u.morePersons)
+}
+
+// saveElems copies s into buf when it fits; otherwise it returns a copy.
+func saveElems[E any](buf, s []E) []E {
+	if len(s) <= len(buf) {
+		copy(buf, s)
+		return nil
+	}
+	return slices.Clone(s)
+}
+
+// restoreElems copies back into s what saveElems saved of it.
+func restoreElems[E any](s, buf, more []E) {
+	if more != nil {
+		buf = more
+	}
+	copy(s, buf)
 }
 
 // ListOnboardings implements onboarding.Onboardings.

@@ -22,16 +22,14 @@ type Store struct {
 	schedule map[string][]deadlines.Firing // timer ID → its non-empty Schedule (replaced whole, never edited)
 	claimed  map[string]deadlines.Firing   // key → claimed firing
 
-	bodies      map[string]onboarding.Body
-	services    map[string]onboarding.StateService
-	onboardings map[string]*onboarding.Onboarding
-	scheduled   map[string]*onboarding.Onboarding // the onboardings with a timer whose Schedule is not empty
-	unique      map[string]string                 // unique keys ("bin:…", "register:…", "onboarding:service/body") → owner ID
-	requests    map[string]*onboarding.InfoRequest
-	ledgers     map[onboarding.LedgerKey]*onboarding.RefusalLedger
-	trainings   map[string]*onboarding.QualityTraining
-	undo        onboardingUndo // UpdateOnboarding's saved state, under mu
-
+	bodies       map[string]onboarding.Body
+	services     map[string]onboarding.StateService
+	onboardings  map[string]*onboarding.Onboarding
+	scheduled    map[string]*onboarding.Onboarding // the onboardings with a timer whose Schedule is not empty
+	unique       map[string]string                 // unique keys ("bin:…", "register:…", "onboarding:service/body") → owner ID
+	requests     map[string]*onboarding.InfoRequest
+	ledgers      map[onboarding.LedgerKey]*onboarding.RefusalLedger
+	trainings    map[string]*onboarding.QualityTraining
 	definitions  map[string]*chain.Definition
 	applications map[string]*chain.Application
 	appUndo      applicationUndo // UpdateApplication's saved state, under mu
