@@ -2,7 +2,6 @@ package chain_test
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -19,7 +18,6 @@ import (
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 	"github.com/qyzmet/qyzmet/deadlines/kz"
-	"github.com/qyzmet/qyzmet/deadlines/kzid"
 )
 
 // testBundle is one isolated world: a memory store whose catalogue has the
@@ -36,36 +34,6 @@ type testBundle struct {
 	dispatcher *chaintest.Dispatcher
 	router     *chain.Router
 	parent     string // the recipient's IIN
-}
-
-// iin returns a valid IIN of a person born on 1 Jan 1990 with the serial
-// (or the next serial that has a check digit).
-func iin(t testing.TB, serial int) string {
-	t.Helper()
-	for ; serial < 10000; serial++ {
-		prefix := fmt.Sprintf("9001013%04d", serial)
-		for d := 0; d <= 9; d++ {
-			if s := prefix + strconv.Itoa(d); kzid.ValidateIIN(s) == nil {
-				return s
-			}
-		}
-	}
-	require.FailNow(t, "no valid IIN left")
-	return ""
-}
-
-func bin(t testing.TB, serial int) string {
-	t.Helper()
-	for ; serial < 100000; serial++ {
-		prefix := fmt.Sprintf("050140%05d", serial)
-		for d := 0; d <= 9; d++ {
-			if s := prefix + strconv.Itoa(d); kzid.ValidateBIN(s) == nil {
-				return s
-			}
-		}
-	}
-	require.FailNow(t, "no valid BIN left")
-	return ""
 }
 
 func names(en string) deadlines.Names {
@@ -99,7 +67,7 @@ func setup(t testing.TB) *testBundle {
 		ctx: context.Background(), cal: c, store: memory.New(),
 		clock:    deadlinestest.NewClock(time.Date(2025, time.March, 17, 10, 0, 0, 0, c.Location())),
 		verifier: &chaintest.Verifier{}, data: &availability.Static{}, dispatcher: &chaintest.Dispatcher{},
-		parent: iin(t, 1),
+		parent: deadlinestest.IIN("900101", 1),
 	}
 	catalogue(t, b.ctx, b.store)
 	b.router = newRouter(t, b, b.dispatcher)

@@ -2,6 +2,7 @@ package chain_test
 
 import (
 	"errors"
+	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 	"testing"
 	"time"
 
@@ -71,7 +72,7 @@ func TestRules472_P2_DefinitionsMustMatchTheCatalogue(t *testing.T) {
 func TestRules472_P2_RecipientIsAnIINOrBIN(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	company := bin(t, 900)
+	company := deadlinestest.BIN(900)
 	for _, tc := range []struct {
 		name, recipient string
 		ok              bool
@@ -346,7 +347,7 @@ func TestRules472_P8_SignedApplicationStoredAndRoutedAutomatically(t *testing.T)
 	require.NoError(t, err)
 	require.True(t, ev.Valid)
 
-	other := iin(t, 50)
+	other := deadlinestest.IIN("900101", 50)
 	for _, tc := range []struct {
 		name      string
 		signature []byte
@@ -432,14 +433,14 @@ func TestRules472_P9_RecipientAndUCCSeeEveryComponent(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "На исполнении", ru.Components[1].StatusLabel)
 
-	_, err = b.router.ForRecipient(b.ctx, iin(t, 70), a.ID, "en")
+	_, err = b.router.ForRecipient(b.ctx, deadlinestest.IIN("900101", 70), a.ID, "en")
 	require.ErrorIs(t, err, chain.ErrNotFound, "a recipient sees only their own applications")
 	_, err = b.router.ForRecipient(b.ctx, b.parent, a.ID, "de")
 	requireRule(t, err, chain.ErrInvalid, 9, "lang")
 	mine, err := b.router.RecipientApplications(b.ctx, b.parent, "en")
 	require.NoError(t, err)
 	require.Len(t, mine, 1)
-	none, err := b.router.RecipientApplications(b.ctx, iin(t, 70), "en")
+	none, err := b.router.RecipientApplications(b.ctx, deadlinestest.IIN("900101", 70), "en")
 	require.NoError(t, err)
 	require.Empty(t, none)
 

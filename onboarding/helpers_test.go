@@ -15,7 +15,6 @@ import (
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 	"github.com/qyzmet/qyzmet/deadlines/kz"
-	"github.com/qyzmet/qyzmet/deadlines/kzid"
 	"github.com/qyzmet/qyzmet/onboarding"
 )
 
@@ -34,19 +33,6 @@ type testBundle struct {
 	service  onboarding.StateService
 }
 
-// bin returns a valid BIN of a resident legal entity with the given serial.
-func bin(t testing.TB, serial int) string {
-	t.Helper()
-	for ; ; serial++ {
-		prefix := fmt.Sprintf("050140%05d", serial)
-		for d := 0; d <= 9; d++ {
-			if s := prefix + strconv.Itoa(d); kzid.ValidateBIN(s) == nil {
-				return s
-			}
-		}
-	}
-}
-
 func setup(t testing.TB, opts ...onboarding.Option) *testBundle {
 	t.Helper()
 	b := &testBundle{ctx: context.Background(), cal: kz.Calendar(), store: memory.New()}
@@ -57,10 +43,10 @@ func setup(t testing.TB, opts ...onboarding.Option) *testBundle {
 	require.NoError(t, err)
 	b.svc = svc
 	names := func(en string) deadlines.Names { return deadlines.Names{KK: en + " (kk)", RU: en + " (ru)", EN: en} }
-	b.ucc = onboarding.Body{ID: "ucc", Kind: onboarding.KindUCC, BIN: bin(t, 1), Name: names("UCC"), Region: "Astana", Zone: "Asia/Almaty"}
-	b.quality = onboarding.Body{ID: "quality", Kind: onboarding.KindQualityAuthority, BIN: bin(t, 20), Name: names("Quality authority"), Region: "Astana", Zone: "Asia/Almaty"}
-	b.ministry = onboarding.Body{ID: "ministry", Kind: onboarding.KindCentral, BIN: bin(t, 40), Name: names("Ministry of Justice"), Region: "Astana", Zone: "Asia/Almaty"}
-	b.akimat = onboarding.Body{ID: "akimat-mangystau", Kind: onboarding.KindLocalExecutive, Level: onboarding.LevelRegion, BIN: bin(t, 60), Name: names("Akimat of Mangystau region"), Region: "Mangystau", Zone: "Asia/Aqtau"}
+	b.ucc = onboarding.Body{ID: "ucc", Kind: onboarding.KindUCC, BIN: deadlinestest.BIN(1), Name: names("UCC"), Region: "Astana", Zone: "Asia/Almaty"}
+	b.quality = onboarding.Body{ID: "quality", Kind: onboarding.KindQualityAuthority, BIN: deadlinestest.BIN(20), Name: names("Quality authority"), Region: "Astana", Zone: "Asia/Almaty"}
+	b.ministry = onboarding.Body{ID: "ministry", Kind: onboarding.KindCentral, BIN: deadlinestest.BIN(40), Name: names("Ministry of Justice"), Region: "Astana", Zone: "Asia/Almaty"}
+	b.akimat = onboarding.Body{ID: "akimat-mangystau", Kind: onboarding.KindLocalExecutive, Level: onboarding.LevelRegion, BIN: deadlinestest.BIN(60), Name: names("Akimat of Mangystau region"), Region: "Mangystau", Zone: "Asia/Aqtau"}
 	for _, body := range []onboarding.Body{b.ucc, b.quality, b.ministry, b.akimat} {
 		require.NoError(t, b.svc.RegisterBody(b.ctx, body))
 	}

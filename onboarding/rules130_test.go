@@ -2,6 +2,7 @@ package onboarding_test
 
 import (
 	"fmt"
+	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 	"testing"
 	"time"
 
@@ -27,7 +28,7 @@ func TestRules130_P2_ParticipantsAndTheirLabels(t *testing.T) {
 	}
 
 	b := setup(t)
-	good := onboarding.Body{ID: "akimat-aqtobe", Kind: onboarding.KindLocalExecutive, Level: onboarding.LevelDistrict, BIN: bin(t, 300),
+	good := onboarding.Body{ID: "akimat-aqtobe", Kind: onboarding.KindLocalExecutive, Level: onboarding.LevelDistrict, BIN: deadlinestest.BIN(300),
 		Name: deadlines.Names{KK: "Ақтөбе", RU: "Актобе", EN: "Aqtobe"}, Region: "Aqtobe", Zone: "Asia/Aqtobe"}
 	tests := []struct {
 		name   string

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,7 +18,6 @@ import (
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 	"github.com/qyzmet/qyzmet/deadlines/kz"
-	"github.com/qyzmet/qyzmet/deadlines/kzid"
 	"github.com/qyzmet/qyzmet/onboarding"
 	"github.com/qyzmet/qyzmet/reports"
 )
@@ -42,32 +40,6 @@ type testBundle struct {
 	pension  onboarding.StateService
 }
 
-// bin returns a valid BIN of a resident legal entity with the given serial.
-func bin(t testing.TB, serial int) string {
-	t.Helper()
-	for ; ; serial++ {
-		prefix := fmt.Sprintf("050140%05d", serial)
-		for d := 0; d <= 9; d++ {
-			if s := prefix + strconv.Itoa(d); kzid.ValidateBIN(s) == nil {
-				return s
-			}
-		}
-	}
-}
-
-// iin returns a valid IIN of a person born on 1985-01-01 with the serial.
-func iin(t testing.TB, serial int) string {
-	t.Helper()
-	for ; ; serial++ {
-		prefix := fmt.Sprintf("8501013%04d", serial)
-		for d := 0; d <= 9; d++ {
-			if s := prefix + strconv.Itoa(d); kzid.ValidateIIN(s) == nil {
-				return s
-			}
-		}
-	}
-}
-
 func setup(t testing.TB, opts ...reports.Option) *testBundle {
 	t.Helper()
 	b := &testBundle{ctx: context.Background(), cal: kz.Calendar(), store: memory.New()}
@@ -77,13 +49,13 @@ func setup(t testing.TB, opts ...reports.Option) *testBundle {
 	svc, err := reports.NewService(b.store, b.cal, b.clock, opts...)
 	require.NoError(t, err)
 	b.svc = svc
-	b.quality = onboarding.Body{ID: "quality", Kind: onboarding.KindQualityAuthority, BIN: bin(t, 20),
+	b.quality = onboarding.Body{ID: "quality", Kind: onboarding.KindQualityAuthority, BIN: deadlinestest.BIN(20),
 		Name: deadlines.Names{KK: "Сапа жөніндегі уәкілетті орган", RU: "Уполномоченный орган по качеству", EN: "Quality authority"}, Region: "Astana", Zone: "Asia/Almaty"}
-	b.ministry = onboarding.Body{ID: "ministry", Kind: onboarding.KindCentral, BIN: bin(t, 40),
+	b.ministry = onboarding.Body{ID: "ministry", Kind: onboarding.KindCentral, BIN: deadlinestest.BIN(40),
 		Name: deadlines.Names{KK: "Әділет министрлігі", RU: "Министерство юстиции", EN: "Ministry of Justice"}, Region: "Astana", Zone: "Asia/Almaty"}
-	b.akimat = onboarding.Body{ID: "akimat-mangystau", Kind: onboarding.KindLocalExecutive, Level: onboarding.LevelRegion, BIN: bin(t, 60),
+	b.akimat = onboarding.Body{ID: "akimat-mangystau", Kind: onboarding.KindLocalExecutive, Level: onboarding.LevelRegion, BIN: deadlinestest.BIN(60),
 		Name: deadlines.Names{KK: "Маңғыстау облысының әкімдігі", RU: "Акимат Мангистауской области", EN: "Akimat of Mangystau region"}, Region: "Mangystau", Zone: "Asia/Aqtau"}
-	b.center = onboarding.Body{ID: "psc-aktau", Kind: onboarding.KindPublicServiceCenter, BIN: bin(t, 80),
+	b.center = onboarding.Body{ID: "psc-aktau", Kind: onboarding.KindPublicServiceCenter, BIN: deadlinestest.BIN(80),
 		Name: deadlines.Names{KK: "ХҚКО Ақтау", RU: "ЦОН Актау", EN: "PSC Aktau"}, Region: "Mangystau", Zone: "Asia/Aqtau"}
 	for _, body := range []onboarding.Body{b.quality, b.ministry, b.akimat, b.center} {
 		require.NoError(t, body.Validate())
@@ -159,7 +131,7 @@ func appeal(t testing.TB, o appealOpts) reports.Appeal {
 		o.Content = "the certificate was not issued within the standard's term"
 	}
 	return reports.Appeal{ID: o.ID, ReceivedAt: o.At, ForumResponsible: "Әсет Нұрланов", Region: o.Region,
-		ApplicantName: o.Applicant, ApplicantIIN: iin(t, o.Serial), Nature: o.Nature, Content: o.Content,
+		ApplicantName: o.Applicant, ApplicantIIN: deadlinestest.IIN("850101", o.Serial), Nature: o.Nature, Content: o.Content,
 		RequestNo: "REQ-" + o.At.Format("0102-1504"), BodyID: o.BodyID, ServiceID: o.ServiceID}
 }
 

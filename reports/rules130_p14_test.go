@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 	"iter"
 	"log/slog"
 	"strings"
@@ -204,7 +205,7 @@ func TestRules130_P14_OneReportPerRecipient(t *testing.T) {
 	b := setup(t)
 	b.march(t)
 	// A central body that provides no registered service is owed nothing.
-	idle := onboarding.Body{ID: "idle-ministry", Kind: onboarding.KindCentral, BIN: bin(t, 200), Name: deadlines.Names{KK: "Бос", RU: "Пустое", EN: "Idle"}, Region: "Astana", Zone: "Asia/Almaty"}
+	idle := onboarding.Body{ID: "idle-ministry", Kind: onboarding.KindCentral, BIN: deadlinestest.BIN(200), Name: deadlines.Names{KK: "Бос", RU: "Пустое", EN: "Idle"}, Region: "Astana", Zone: "Asia/Almaty"}
 	require.NoError(t, b.store.CreateBody(b.ctx, idle))
 
 	m, err := b.svc.OpenMonth(b.ctx, march2025, "ucc-operator")

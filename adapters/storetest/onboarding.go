@@ -17,7 +17,6 @@ import (
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 	"github.com/qyzmet/qyzmet/deadlines/kz"
-	"github.com/qyzmet/qyzmet/deadlines/kzid"
 	"github.com/qyzmet/qyzmet/onboarding"
 )
 
@@ -62,22 +61,6 @@ func setupOnboarding(t testing.TB, h Harness) *onboardingBundle {
 	return b
 }
 
-// bin returns a valid BIN of a resident legal entity with the given serial
-// (or the next serial that has a check digit).
-func bin(t testing.TB, serial int) string {
-	t.Helper()
-	for ; serial < 100000; serial++ {
-		prefix := fmt.Sprintf("050140%05d", serial)
-		for d := 0; d <= 9; d++ {
-			if s := prefix + strconv.Itoa(d); kzid.ValidateBIN(s) == nil {
-				return s
-			}
-		}
-	}
-	require.FailNow(t, "no valid BIN left")
-	return ""
-}
-
 func names(en string) deadlines.Names {
 	return deadlines.Names{KK: en + " (kk)", RU: en + " (ru)", EN: en}
 }
@@ -104,7 +87,7 @@ func newBody(t testing.TB, o bodyOpts) onboarding.Body {
 	if o.Zone == "" {
 		o.Zone = "Asia/Almaty"
 	}
-	return onboarding.Body{ID: o.ID, Kind: o.Kind, Level: o.Level, BIN: bin(t, o.Serial), Name: names("Body " + o.ID), Region: o.Region, Zone: o.Zone}
+	return onboarding.Body{ID: o.ID, Kind: o.Kind, Level: o.Level, BIN: deadlinestest.BIN(o.Serial), Name: names("Body " + o.ID), Region: o.Region, Zone: o.Zone}
 }
 
 // serviceOpts configure newService; zero fields take the defaults.

@@ -129,3 +129,25 @@ func Mask(s string) string {
 	}
 	return string(b)
 }
+
+// Complete appends the check digit to the first 11 digits of an IIN or BIN.
+// Some prefixes have none (both weightings give 10): such numbers are never
+// issued, and Complete returns an error wrapping deadlines.ErrInvalid. It
+// does not check dates or entity types; Validate does.
+func Complete(first11 string) (string, error) {
+	if len(first11) != 11 {
+		return "", fmt.Errorf("%w: 11 digits are needed, got %d characters", deadlines.ErrInvalid, len(first11))
+	}
+	var d [12]int
+	for i := range 11 {
+		if first11[i] < '0' || first11[i] > '9' {
+			return "", fmt.Errorf("%w: must be digits", deadlines.ErrInvalid)
+		}
+		d[i] = int(first11[i] - '0')
+	}
+	cd, ok := checkDigit(&d)
+	if !ok {
+		return "", fmt.Errorf("%w: %s has no check digit; such numbers are not issued", deadlines.ErrInvalid, first11)
+	}
+	return first11 + string(rune('0'+cd)), nil
+}

@@ -114,3 +114,23 @@ func FuzzValidate(f *testing.F) {
 		}
 	})
 }
+
+func TestComplete(t *testing.T) {
+	t.Parallel()
+	got, err := kzid.Complete("90010130001")
+	require.NoError(t, err)
+	require.Equal(t, "900101300017", got)
+	require.NoError(t, kzid.ValidateIIN(got))
+	for _, bad := range []string{"", "9001013000", "90010130001x", "9001013000a"} {
+		_, err := kzid.Complete(bad)
+		require.ErrorIs(t, err, deadlines.ErrInvalid, bad)
+	}
+	// A prefix whose both weightings give 10 has no number.
+	none := 0
+	for i := range 1000 {
+		if _, err := kzid.Complete(fmt.Sprintf("9001013%04d", i)); err != nil {
+			none++
+		}
+	}
+	require.Positive(t, none, "some prefixes are never issued")
+}

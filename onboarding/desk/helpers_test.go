@@ -20,7 +20,6 @@ import (
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 	"github.com/qyzmet/qyzmet/deadlines/kz"
-	"github.com/qyzmet/qyzmet/deadlines/kzid"
 	"github.com/qyzmet/qyzmet/onboarding"
 	"github.com/qyzmet/qyzmet/onboarding/desk"
 )
@@ -49,26 +48,10 @@ type testBundle struct {
 	publishErrs []error
 }
 
-// iin returns a valid IIN of a person born on 1 Jan 1990 with the serial
-// (or the next serial that has a check digit).
-func iin(t testing.TB, serial int) string {
-	t.Helper()
-	for ; serial < 10000; serial++ {
-		prefix := fmt.Sprintf("9001013%04d", serial)
-		for d := 0; d <= 9; d++ {
-			if s := prefix + strconv.Itoa(d); kzid.ValidateIIN(s) == nil {
-				return s
-			}
-		}
-	}
-	require.FailNow(t, "no valid IIN left")
-	return ""
-}
-
 func setup(t testing.TB) *testBundle {
 	t.Helper()
 	c := kz.Calendar()
-	b := &testBundle{ctx: context.Background(), cal: c, store: memory.New(), alice: iin(t, 1), bob: iin(t, 2),
+	b := &testBundle{ctx: context.Background(), cal: c, store: memory.New(), alice: deadlinestest.IIN("900101", 1), bob: deadlinestest.IIN("900101", 2),
 		dispatcher: &chaintest.Dispatcher{}, enteredBy: "ucc-employee"}
 	b.clock = deadlinestest.NewClock(b.at(t, "2025-05-12 10:00"))
 	var n atomic.Int64

@@ -1,6 +1,7 @@
 package desk_test
 
 import (
+	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 	"strings"
 	"testing"
 	"time"
@@ -275,7 +276,7 @@ func TestRules130_P13_ALookupByIINAnswersThatRecipientAndNoOneElse(t *testing.T)
 	require.Equal(t, "KZ-2", as[0].Application)
 	require.Equal(t, bobApp.ID, as[1].Application)
 
-	none, err := b.desk.ByRecipient(b.ctx, iin(t, 30), "en")
+	none, err := b.desk.ByRecipient(b.ctx, deadlinestest.IIN("900101", 30), "en")
 	require.NoError(t, err)
 	require.Empty(t, none)
 

@@ -2,7 +2,7 @@ package desk_test
 
 import (
 	"encoding/json"
-	"fmt"
+	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 	"strconv"
 	"testing"
 	"time"
@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qyzmet/qyzmet/deadlines"
-	"github.com/qyzmet/qyzmet/deadlines/kzid"
 	"github.com/qyzmet/qyzmet/onboarding/desk"
 )
 
@@ -199,19 +198,6 @@ func TestRules130_P13_NoStageBeforeReceipt(t *testing.T) {
 	require.Contains(t, err.Error(), "before the received stage")
 }
 
-// bin returns a valid BIN of a resident legal entity.
-func bin(t testing.TB, serial int) string {
-	t.Helper()
-	for ; ; serial++ {
-		prefix := fmt.Sprintf("050140%05d", serial)
-		for d := 0; d <= 9; d++ {
-			if s := prefix + strconv.Itoa(d); kzid.ValidateBIN(s) == nil {
-				return s
-			}
-		}
-	}
-}
-
 func TestRules130_P13_ReceiptNeedsAKnownServiceItsProviderAValidRecipientAndATerm(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -250,7 +236,7 @@ func TestRules130_P13_ReceiptNeedsAKnownServiceItsProviderAValidRecipientAndATer
 	t.Run("a legal entity is a recipient too", func(t *testing.T) {
 		t.Parallel()
 		r := b.receipt("KZ-BIN")
-		r.Recipient = bin(t, 700)
+		r.Recipient = deadlinestest.BIN(700)
 		b.receive(t, r)
 	})
 	t.Run("a repeated receipt is the same delivery; another under its number is a conflict", func(t *testing.T) {
