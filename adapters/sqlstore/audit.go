@@ -10,8 +10,14 @@ import (
 	"github.com/qyzmet/qyzmet/adapters/audit"
 )
 
-// auditedTables are the tables whose rows keep an audit head.
-var auditedTables = []string{"timers", "bodies", "services", "onboardings", "requests", "quality_trainings", "definitions", "applications", "appeals", "reconciliations", "desk_deliveries"}
+// auditedTables are the tables whose rows keep an audit head, with the SQL
+// of the key their audit entries are named by ("<table>/<key>").
+var auditedTables = []struct{ name, key string }{
+	{"timers", "id"}, {"bodies", "id"}, {"services", "id"}, {"onboardings", "id"}, {"requests", "id"},
+	{"ledgers", "body_id || '/' || period"}, {"quality_trainings", "id"}, {"definitions", "id"},
+	{"applications", "id"}, {"appeals", "id"}, {"monthly_reports", "period"}, {"reconciliations", "id"},
+	{"desk_deliveries", "id"},
+}
 
 // AuditTrail returns an aggregate's audit entries ("applications/<id>",
 // "onboardings/<id>", "ledgers/<body>/<period>", …) in sequence order.
@@ -26,49 +32,23 @@ func (s *Store) AuditTrail(ctx context.Context, aggregate string) ([]audit.Entry
 func (s *Store) VerifyAudit(ctx context.Context) error {
 	heads := map[string]string{}
 	for _, t := range auditedTables {
-		rows, err := s.db.QueryContext(ctx, `SELECT id, audit_head FROM `+t)
+		rows, err := s.db.QueryContext(ctx, `SELECT `+t.key+`, audit_head FROM `+t.name)
 		if err != nil {
-			return fmt.Errorf("sqlstore: audit heads of %s: %w", t, err)
+			return fmt.Errorf("sqlstore: audit heads of %s: %w", t.name, err)
 		}
 		for rows.Next() {
 			var id, h string
 			if err := rows.Scan(&id, &h); err != nil {
 				rows.Close()
-				return fmt.Errorf("sqlstore: audit heads of %s: %w", t, err)
+				return fmt.Errorf("sqlstore: audit heads of %s: %w", t.name, err)
 			}
-			heads[t+"/"+id] = h
+			heads[t.name+"/"+id] = h
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return err
+			return fmt.Errorf("sqlstore: audit heads of %s: %w", t.name, err)
 		}
 	}
-	months, err := s.db.QueryContext(ctx, `SELECT period, audit_head FROM monthly_reports`)
-	if err != nil {
-		return fmt.Errorf("sqlstore: audit heads of monthly_reports: %w", err)
-	}
-	for months.Next() {
-		var p, h string
-		if err := months.Scan(&p, &h); err != nil {
-			months.Close()
-			return err
-		}
-		heads["monthly_reports/"+p] = h
-	}
-	months.Close()
-	rows, err := s.db.QueryContext(ctx, `SELECT body_id, period, audit_head FROM ledgers`)
-	if err != nil {
-		return fmt.Errorf("sqlstore: audit heads of ledgers: %w", err)
-	}
-	for rows.Next() {
-		var b, p, h string
-		if err := rows.Scan(&b, &p, &h); err != nil {
-			rows.Close()
-			return err
-		}
-		heads["ledgers/"+b+"/"+p] = h
-	}
-	rows.Close()
 
 	trails := map[string][]audit.Entry{}
 	erows, err := s.db.QueryContext(ctx, `SELECT entry FROM audit ORDER BY id`)
