@@ -24,10 +24,12 @@ import (
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/examples/internal/api"
 	"github.com/qyzmet/qyzmet/examples/internal/calendarapi"
+	"github.com/qyzmet/qyzmet/examples/internal/dashboard"
 	"github.com/qyzmet/qyzmet/examples/internal/deskpage"
 	"github.com/qyzmet/qyzmet/examples/internal/httpx"
 	"github.com/qyzmet/qyzmet/onboarding"
 	"github.com/qyzmet/qyzmet/onboarding/desk"
+	"github.com/qyzmet/qyzmet/reports"
 )
 
 // Config is what App needs.
@@ -136,7 +138,18 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	})
 	deskpage.Register(mux, a.Desk, cfg.Logger)
 	api.Register(mux, api.Deps{Onboarding: a.Onboarding, Router: a.Router, Catalogue: store, Onboardings: store, Clock: cfg.Clock, Logger: cfg.Logger})
-	a.Handler = mux
+	// The dashboard (/ui/...): it reads the month's report summary through
+	// a reports service of its own until the app has one.
+	dashReports, err := reports.NewService(store, cfg.Calendar, cfg.Clock)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	httpx.Mount(mux, dashboard.Routes(dashboard.Deps{Onboarding: a.Onboarding, Router: a.Router, Applications: store, Catalogue: store,
+		Reports: dashReports, Calendar: cfg.Calendar, Clock: cfg.Clock, Logger: cfg.Logger}))
+	// RequireLogin sends anonymous browsers to /login; the authenticator's
+	// middleware must wrap it.
+	a.Handler = dashboard.RequireLogin(mux)
 	return a, nil
 }
 
