@@ -28,6 +28,7 @@ import (
 	"github.com/qyzmet/qyzmet/examples/internal/httpx"
 	"github.com/qyzmet/qyzmet/onboarding"
 	"github.com/qyzmet/qyzmet/onboarding/desk"
+	"github.com/qyzmet/qyzmet/reports"
 )
 
 // Config is what App needs.
@@ -50,8 +51,10 @@ type App struct {
 	Relay      *outbox.Relay
 	Feed       *desk.Feed
 	Desk       *desk.Desk
+	Reports    *reports.Service // the appeal register, p.14 monthly reports, p.16 reconciliation
 	Handler    http.Handler
 	logger     *slog.Logger
+	clock      deadlines.Clock
 }
 
 // Open connects to the database, migrates it and wires the services.
@@ -67,7 +70,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		store.Close()
 		return nil, err
 	}
-	a := &App{Store: store, logger: cfg.Logger}
+	a := &App{Store: store, logger: cfg.Logger, clock: cfg.Clock}
 	a.Onboarding, err = onboarding.NewService(store, cfg.Calendar, cfg.Clock, onboarding.WithIDs(uuid.NewString))
 	if err != nil {
 		store.Close()
@@ -105,6 +108,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		store.Close()
 		return nil, err
 	}
+	a.Reports, err = reports.NewService(store, cfg.Calendar, cfg.Clock, reports.WithIDs(uuid.NewString))
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
 	a.Sweeper, err = deadlines.NewSweeper(store, cfg.Calendar, cfg.Clock, a.handleFiring)
 	if err != nil {
 		store.Close()
@@ -136,6 +144,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	})
 	deskpage.Register(mux, a.Desk, cfg.Logger)
 	api.Register(mux, api.Deps{Onboarding: a.Onboarding, Router: a.Router, Catalogue: store, Onboardings: store, Clock: cfg.Clock, Logger: cfg.Logger})
+	httpx.Mount(mux, a.reportsRoutes(cfg))
 	a.Handler = mux
 	return a, nil
 }
@@ -150,6 +159,8 @@ func (a *App) handleFiring(ctx context.Context, f deadlines.Firing) error {
 		return a.Router.HandleFiring(ctx, f)
 	case strings.HasPrefix(f.TimerID, "desk/"):
 		return a.Feed.HandleFiring(ctx, f)
+	case strings.HasPrefix(f.TimerID, "report/"), strings.HasPrefix(f.TimerID, "reconciliation/"):
+		return a.Reports.HandleFiring(ctx, f)
 	}
 	return a.Onboarding.HandleFiring(ctx, f)
 }
@@ -160,6 +171,9 @@ func (a *App) RunWorkers(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		if err := a.OpenMonth(ctx); err != nil {
+			a.logger.Error("opening the month's reports", "err", err)
+		}
 		if fired, err := a.Sweeper.Sweep(ctx); err != nil {
 			a.logger.Error("sweep", "err", err)
 		} else if len(fired) > 0 {
@@ -238,5 +252,5 @@ func (a *App) Seed(ctx context.Context, now time.Time) error {
 			return fmt.Errorf("seed application: %w", err)
 		}
 	}
-	return nil
+	return a.seedReports(ctx, now)
 }
