@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/qyzmet/qyzmet/deadlines"
@@ -47,7 +48,7 @@ func (h *handler) reconcile(w http.ResponseWriter, r *http.Request) {
 		for _, f := range figs {
 			if f.BodyID != p.BodyID {
 				httpx.WriteJSON(w, http.StatusForbidden, ErrorBody{
-					ErrorBody: httpx.ErrorBody{Error: "a body's person imports only its own body's figures", Rule: p16.String(), Field: "body_id"},
+					ErrorBody: httpx.ErrorBody{Error: "line " + strconv.Itoa(f.Line) + ": a body's person imports only its own body's figures", Rule: p16.String(), Field: "body_id"},
 					Problems:  []Problem{{Error: "figures of " + f.BodyID, Rule: p16.String(), Field: "body_id", Line: f.Line}},
 				})
 				return
