@@ -17,14 +17,21 @@ var (
 	appealDoc = doc[reports.Appeal]{kind: "appeal", table: "appeals", where: "id = ?",
 		cols: func(a *reports.Appeal) []col {
 			return []col{{"id", a.ID}, {"received_at", a.ReceivedAt.UnixNano()}, {"body_id", a.BodyID}, {"service_id", a.ServiceID}}
-		}}
+		},
+		// The audit entry names who recorded the appeal, under p.14.
+		history: func(a *reports.Appeal) (int, change) {
+			return 1, change{typ: "appeal.recorded", actor: a.RecordedBy, rule: deadlines.Cite(deadlines.Rules130, 14).String()}
+		},
+	}
 	monthlyDoc = doc[reports.MonthlyReport]{kind: "month", table: "monthly_reports", where: "period = ?",
-		cols:   func(m *reports.MonthlyReport) []col { return []col{{"period", m.Period.String()}} },
-		timers: func(m *reports.MonthlyReport) []*deadlines.Timer { return m.Timers() },
+		cols:    func(m *reports.MonthlyReport) []col { return []col{{"period", m.Period.String()}} },
+		timers:  func(m *reports.MonthlyReport) []*deadlines.Timer { return m.Timers() },
+		history: func(m *reports.MonthlyReport) (int, change) { return newest(m.History) },
 	}
 	reconciliationDoc = doc[reports.Reconciliation]{kind: "reconciliation", table: "reconciliations", where: "id = ?",
-		cols:   func(r *reports.Reconciliation) []col { return []col{{"id", r.ID}, {"period", r.Period.String()}} },
-		timers: func(r *reports.Reconciliation) []*deadlines.Timer { return r.Timers() },
+		cols:    func(r *reports.Reconciliation) []col { return []col{{"id", r.ID}, {"period", r.Period.String()}} },
+		timers:  func(r *reports.Reconciliation) []*deadlines.Timer { return r.Timers() },
+		history: func(r *reports.Reconciliation) (int, change) { return newest(r.History) },
 	}
 )
 

@@ -52,8 +52,10 @@ type App struct {
 	Relay      *outbox.Relay
 	Feed       *desk.Feed
 	Desk       *desk.Desk
+	Reports    *reports.Service // the appeal register, p.14 monthly reports, p.16 reconciliation
 	Handler    http.Handler
 	logger     *slog.Logger
+	clock      deadlines.Clock
 }
 
 // Open connects to the database, migrates it and wires the services.
@@ -69,7 +71,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		store.Close()
 		return nil, err
 	}
-	a := &App{Store: store, logger: cfg.Logger}
+	a := &App{Store: store, logger: cfg.Logger, clock: cfg.Clock}
 	a.Onboarding, err = onboarding.NewService(store, cfg.Calendar, cfg.Clock, onboarding.WithIDs(uuid.NewString))
 	if err != nil {
 		store.Close()
@@ -107,6 +109,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		store.Close()
 		return nil, err
 	}
+	a.Reports, err = reports.NewService(store, cfg.Calendar, cfg.Clock, reports.WithIDs(uuid.NewString))
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
 	a.Sweeper, err = deadlines.NewSweeper(store, cfg.Calendar, cfg.Clock, a.handleFiring)
 	if err != nil {
 		store.Close()
@@ -138,15 +145,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	})
 	deskpage.Register(mux, a.Desk, cfg.Logger)
 	api.Register(mux, api.Deps{Onboarding: a.Onboarding, Router: a.Router, Catalogue: store, Onboardings: store, Clock: cfg.Clock, Logger: cfg.Logger})
-	// The dashboard (/ui/...): it reads the month's report summary through
-	// a reports service of its own until the app has one.
-	dashReports, err := reports.NewService(store, cfg.Calendar, cfg.Clock)
-	if err != nil {
-		store.Close()
-		return nil, err
-	}
+	httpx.Mount(mux, a.reportsRoutes(cfg))
 	httpx.Mount(mux, dashboard.Routes(dashboard.Deps{Onboarding: a.Onboarding, Router: a.Router, Applications: store, Catalogue: store,
-		Reports: dashReports, Calendar: cfg.Calendar, Clock: cfg.Clock, Logger: cfg.Logger}))
+		Reports: a.Reports, Calendar: cfg.Calendar, Clock: cfg.Clock, Logger: cfg.Logger}))
 	// RequireLogin sends anonymous browsers to /login; the authenticator's
 	// middleware must wrap it.
 	a.Handler = dashboard.RequireLogin(mux)
@@ -163,6 +164,8 @@ func (a *App) handleFiring(ctx context.Context, f deadlines.Firing) error {
 		return a.Router.HandleFiring(ctx, f)
 	case strings.HasPrefix(f.TimerID, "desk/"):
 		return a.Feed.HandleFiring(ctx, f)
+	case strings.HasPrefix(f.TimerID, "report/"), strings.HasPrefix(f.TimerID, "reconciliation/"):
+		return a.Reports.HandleFiring(ctx, f)
 	}
 	return a.Onboarding.HandleFiring(ctx, f)
 }
@@ -173,6 +176,9 @@ func (a *App) RunWorkers(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		if err := a.OpenMonth(ctx); err != nil {
+			a.logger.Error("opening the month's reports", "err", err)
+		}
 		if fired, err := a.Sweeper.Sweep(ctx); err != nil {
 			a.logger.Error("sweep", "err", err)
 		} else if len(fired) > 0 {
@@ -251,5 +257,5 @@ func (a *App) Seed(ctx context.Context, now time.Time) error {
 			return fmt.Errorf("seed application: %w", err)
 		}
 	}
-	return nil
+	return a.seedReports(ctx, now)
 }
