@@ -53,9 +53,12 @@ func (s *Store) CreateApplication(_ context.Context, a *chain.Application) error
 	if _, ok := s.applications[a.ID]; ok {
 		return conflict("application", a.ID)
 	}
-	c := a.Clone()
 	// The store's own history array, with the caller's spare capacity, so
-	// later updates append in place (see UpdateApplication).
+	// later updates append in place (see UpdateApplication); the rest is a
+	// clone.
+	in := *a
+	in.History = nil
+	c := in.Clone()
 	c.History = append(make([]chain.Event, 0, cap(a.History)), a.History...)
 	s.applications[a.ID] = c
 	s.indexTimers(c.Timers()...)
