@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qyzmet/qyzmet/chain"
+	"github.com/qyzmet/qyzmet/chain/chaintest"
 	"github.com/qyzmet/qyzmet/deadlines"
 )
 
@@ -126,4 +127,40 @@ func TestApplicationCloneKeepsNilAndEmpty(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Submit builds the application in scratch memory it reuses, around the
+// caller's own data: neither the store nor a provider's delivery may keep
+// any of the caller's memory or of that scratch.
+func TestSubmitKeepsNoMemoryOfTheCaller(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in := chain.Submission{
+		DefinitionID: "birth-of-a-child", Recipient: b.parent,
+		Document: []byte(`{"child":"Aisulu"}`), Signature: chaintest.Sign(b.parent),
+		Facts: []string{"filed_late"}, Data: map[string]string{"parent_iin": b.parent}, Actor: "portal",
+	}
+	a, err := b.router.Submit(b.ctx, in)
+	require.NoError(t, err)
+	stored, err := b.store.GetApplication(b.ctx, a.ID)
+	require.NoError(t, err)
+	want, wantDispatch := snapshot(t, stored), b.dispatcher.Deliveries()
+	require.Len(t, wantDispatch, 1)
+	wantDispatchJSON, err := json.Marshal(wantDispatch)
+	require.NoError(t, err)
+
+	in.Document[0], in.Signature[0], in.Facts[0], in.Data["parent_iin"] = 'X', 'X', "changed", "changed"
+	// Another submission reuses the scratch.
+	_, err = b.router.Submit(b.ctx, chain.Submission{
+		DefinitionID: "marriage", Recipient: b.parent, Document: []byte(`{"spouse":"Arman"}`),
+		Signature: chaintest.Sign(b.parent), Data: map[string]string{"other": "x"}, Actor: "psc",
+	})
+	require.NoError(t, err)
+
+	stored, err = b.store.GetApplication(b.ctx, a.ID)
+	require.NoError(t, err)
+	require.Equal(t, want, snapshot(t, stored), "the store kept none of the caller's memory")
+	got, err := json.Marshal(b.dispatcher.Deliveries()[:1])
+	require.NoError(t, err)
+	require.JSONEq(t, string(wantDispatchJSON), string(got), "nor did the delivery")
 }

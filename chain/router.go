@@ -322,7 +322,9 @@ func (r *Router) Submit(ctx context.Context, in Submission) (*Application, error
 	a := &sc.app
 	*a = Application{
 		ID: r.cfg.NewID(), DefinitionID: p.def.ID, Recipient: in.Recipient,
-		Facts: slices.Compact(facts), Data: maps.Clone(in.Data),
+		// The caller's data as they are: the store copies them, and so
+		// does every dispatch.
+		Facts: slices.Compact(facts), Data: in.Data,
 		Signed:      Signed{Document: doc, Signature: sig, Evidence: ev, CheckedAt: now},
 		SubmittedAt: now,
 		Components:  sc.components(len(p.order)),
