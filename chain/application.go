@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/qyzmet/qyzmet/deadlines"
@@ -216,41 +217,125 @@ type Application struct {
 
 // Clone returns a deep copy of a: it shares no memory with a, so either
 // may be changed freely.
+//
+// A clone is what every store and router answer hands out, so it is built
+// with few allocations: the timers' rungs, ledgers and schedules of all
+// components and appeals each share one array (clipped per timer, so an
+// append to one reallocates instead of reaching its neighbour), the
+// results share one array, and the signed document and signature one
+// buffer. Nil slices and maps stay nil, empty ones stay empty.
 func (a *Application) Clone() *Application {
 	c := *a
 	c.Facts = slices.Clone(a.Facts)
 	c.Data = maps.Clone(a.Data)
-	c.Signed.Document = slices.Clone(a.Signed.Document)
-	c.Signed.Signature = slices.Clone(a.Signed.Signature)
+	c.Signed.Document, c.Signed.Signature = cloneBytes2(a.Signed.Document, a.Signed.Signature)
 	c.History = slices.Clone(a.History)
 	c.Components = slices.Clone(a.Components)
+	var sz slabSizes
+	nResults := 0
+	for i := range a.Components {
+		s := &a.Components[i]
+		sz.add(&s.Timer)
+		for j := range s.Appeals {
+			sz.add(&s.Appeals[j].Timer)
+		}
+		if s.Result != nil {
+			nResults++
+		}
+	}
+	sl := sz.slabs()
+	var results []Issued
+	if nResults > 0 {
+		results = make([]Issued, 0, nResults)
+	}
 	for i := range c.Components {
 		s := &c.Components[i]
-		s.Timer = deepTimer(s.Timer)
+		sl.timer(&s.Timer)
 		if s.Result != nil {
-			r := *s.Result
+			results = append(results, *s.Result)
+			r := &results[len(results)-1]
 			r.Fields = maps.Clone(r.Fields)
-			s.Result = &r
+			s.Result = r
 		}
 		if s.Refusal != nil {
 			r := *s.Refusal
 			s.Refusal = &r
 		}
-		if len(s.Appeals) > 0 {
+		if s.Appeals != nil {
 			s.Appeals = slices.Clone(s.Appeals)
 			for j := range s.Appeals {
-				s.Appeals[j].Timer = deepTimer(s.Appeals[j].Timer)
+				sl.timer(&s.Appeals[j].Timer)
 			}
 		}
 	}
 	return &c
 }
 
-func deepTimer(t deadlines.Timer) deadlines.Timer {
-	t.Rungs = slices.Clone(t.Rungs)
-	t.Ledger = slices.Clone(t.Ledger)
-	t.Schedule = slices.Clone(t.Schedule)
-	return t
+// cloneBytes2 copies a and b into one new buffer.
+func cloneBytes2(a, b []byte) ([]byte, []byte) {
+	if len(a)+len(b) == 0 {
+		return slices.Clone(a), slices.Clone(b)
+	}
+	buf := make([]byte, len(a)+len(b))
+	n := copy(buf, a)
+	copy(buf[n:], b)
+	ca, cb := buf[:n:n], buf[n:]
+	if a == nil {
+		ca = nil
+	}
+	if b == nil {
+		cb = nil
+	}
+	return ca, cb
+}
+
+// slabSizes counts the elements of the timers' slices a clone copies.
+type slabSizes struct{ rungs, ledger, schedule int }
+
+func (z *slabSizes) add(t *deadlines.Timer) {
+	z.rungs += len(t.Rungs)
+	z.ledger += len(t.Ledger)
+	z.schedule += len(t.Schedule)
+}
+
+func (z slabSizes) slabs() timerSlabs {
+	var s timerSlabs
+	if z.rungs > 0 {
+		s.rungs = make([]deadlines.Rung, 0, z.rungs)
+	}
+	if z.ledger > 0 {
+		s.ledger = make([]deadlines.Entry, 0, z.ledger)
+	}
+	if z.schedule > 0 {
+		s.schedule = make([]deadlines.Firing, 0, z.schedule)
+	}
+	return s
+}
+
+// timerSlabs are the arrays a clone's timers' slices are carved from.
+type timerSlabs struct {
+	rungs    []deadlines.Rung
+	ledger   []deadlines.Entry
+	schedule []deadlines.Firing
+}
+
+// timer points t's slices, which still share the original's arrays, at
+// copies carved from the slabs.
+func (s *timerSlabs) timer(t *deadlines.Timer) {
+	t.Rungs = carve(&s.rungs, t.Rungs)
+	t.Ledger = carve(&s.ledger, t.Ledger)
+	t.Schedule = carve(&s.schedule, t.Schedule)
+}
+
+// carve appends src to *slab and returns the copy, clipped to its length;
+// like slices.Clone it keeps a nil src nil and an empty one empty.
+func carve[T any](slab *[]T, src []T) []T {
+	if len(src) == 0 {
+		return src[:0:0]
+	}
+	n := len(*slab)
+	*slab = append(*slab, src...)
+	return (*slab)[n : n+len(src) : n+len(src)]
 }
 
 // Component returns the state of component id, or nil.
@@ -301,14 +386,19 @@ func (a *Application) termFor(c Component) deadlines.Term {
 }
 
 // step is what a transition needs besides the application: the clock's
-// now, the actor, the definition and how to start timers.
+// now, the actor, the definition (with its compiled plan) and the router
+// that starts timers.
 type step struct {
 	now   time.Time
 	actor string
 	def   *Definition
-	cal   func(zone string) (*deadlines.Calendar, error)
-	rungs func(deadlines.Citation) []deadlines.Rung
+	plan  *plan
+	r     *Router
 }
+
+func (s step) cal(zone string) (*deadlines.Calendar, error) { return s.r.calIn(zone) }
+
+func (s step) rungs(c deadlines.Citation) []deadlines.Rung { return s.r.rungsFor(c) }
 
 func (a *Application) record(s step, typ, component string, r deadlines.Citation, at time.Time, note string) {
 	a.History = append(a.History, Event{Seq: len(a.History) + 1, Type: typ, Component: component, Rule: r, Actor: s.actor, At: at, Recorded: s.now, Note: note})
@@ -319,9 +409,27 @@ func deliveryKey(appID, componentID string, round int) string {
 	return appID + "/" + componentID + "/" + strconv.Itoa(round)
 }
 
-// timerID names a component's term timer: "chain/<app>/<component>/<round>".
-func timerID(appID, componentID string, round int) string {
-	return "chain/" + appID + "/" + componentID + "/" + strconv.Itoa(round)
+// timerIDAndSubject returns the ID of a component's term timer,
+// "chain/<app>/<component>/<round>", and its subject, "application <app>:
+// <component>", built as one string.
+func timerIDAndSubject(appID, componentID string, round int) (id, subject string) {
+	var r [20]byte
+	rs := strconv.AppendInt(r[:0], int64(round), 10)
+	var b strings.Builder
+	b.Grow(len("chain/") + len(appID) + 1 + len(componentID) + 1 + len(rs) + len("application ") + len(appID) + len(": ") + len(componentID))
+	b.WriteString("chain/")
+	b.WriteString(appID)
+	b.WriteByte('/')
+	b.WriteString(componentID)
+	b.WriteByte('/')
+	b.Write(rs)
+	n := b.Len()
+	b.WriteString("application ")
+	b.WriteString(appID)
+	b.WriteString(": ")
+	b.WriteString(componentID)
+	both := b.String()
+	return both[:n], both[n:]
 }
 
 // appealTimerID names an appeal's timer: "chain/<app>/<component>/appeal/<seq>".
@@ -334,7 +442,11 @@ func appealTimerID(appID, componentID string, seq int) string {
 func (a *Application) route(s step, cs *ComponentState, at time.Time) {
 	cs.Status = StatusRouted
 	cs.Delivery = Delivery{Key: deliveryKey(a.ID, cs.ID, cs.Round), Pending: true}
-	a.record(s, "routed", cs.ID, rule(8), at, "to "+cs.ProviderID)
+	note, ok := s.plan.routed[cs.ProviderID]
+	if !ok {
+		note = "to " + cs.ProviderID
+	}
+	a.record(s, "routed", cs.ID, rule(8), at, note)
 }
 
 // receive records the provider's acknowledgement: the component's term
@@ -349,7 +461,8 @@ func (a *Application) receive(s step, cs *ComponentState, key string, ack Ack) e
 	}
 	comp, _ := s.def.Component(cs.ID)
 	term := a.termFor(comp)
-	t, err := deadlines.NewTimer(c, timerID(a.ID, cs.ID, cs.Round), "application "+a.ID+": "+cs.ID, term, ack.ReceivedAt, s.rungs(term.Rule)...)
+	id, subject := timerIDAndSubject(a.ID, cs.ID, cs.Round)
+	t, err := deadlines.NewTimer(c, id, subject, term, ack.ReceivedAt, s.rungs(term.Rule)...)
 	if err != nil {
 		return err
 	}
@@ -363,8 +476,7 @@ func (a *Application) receive(s step, cs *ComponentState, key string, ack Ack) e
 	if comp.Fee.Paid && cs.Round == 1 {
 		cs.Payment = Payment{Required: true, AmountTiyn: comp.Fee.AmountTiyn}
 	}
-	due := t.Deadline(c).Due
-	a.record(s, "received", cs.ID, term.Rule, ack.ReceivedAt, "term "+term.String()+", due "+due.Format(time.DateOnly))
+	a.record(s, "received", cs.ID, term.Rule, ack.ReceivedAt, s.plan.receivedNote(term, t.Deadline(c).Due))
 	return nil
 }
 

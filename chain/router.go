@@ -76,11 +76,25 @@ func NewRouter(cfg Config) (*Router, error) {
 }
 
 // plan is a registered definition with what routing needs precomputed.
+// It is never changed after compile, so transitions share it.
 type plan struct {
 	def   *Definition
 	zones map[string]string   // component → provider's zone
 	needs map[string][]string // component → data needed from state systems (p.3)
 	order []string
+	// History notes that depend on the definition only.
+	routed map[string]string         // provider → "to <provider>"
+	terms  map[deadlines.Term]string // a component's term → "term <term>, due "
+}
+
+// receivedNote is the note of a receipt: "term <term>, due <date>".
+func (p *plan) receivedNote(term deadlines.Term, due time.Time) string {
+	prefix, ok := p.terms[term]
+	if !ok {
+		prefix = "term " + term.String() + ", due "
+	}
+	var buf [64]byte
+	return string(due.AppendFormat(append(buf[:0], prefix...), time.DateOnly))
 }
 
 func (r *Router) rungsFor(c deadlines.Citation) []deadlines.Rung {
@@ -125,9 +139,17 @@ func (r *Router) RegisterDefinition(ctx context.Context, d *Definition) error {
 
 // compile checks d against the catalogue and precomputes its plan.
 func (r *Router) compile(ctx context.Context, d *Definition) (*plan, error) {
-	p := &plan{def: d, zones: map[string]string{}, needs: map[string][]string{}, order: d.Order()}
+	p := &plan{
+		def: d, zones: map[string]string{}, needs: map[string][]string{}, order: d.Order(),
+		routed: map[string]string{}, terms: map[deadlines.Term]string{},
+	}
 	var errs []error
 	for i, c := range d.Components {
+		p.routed[c.ProviderID] = "to " + c.ProviderID
+		p.terms[c.Term] = "term " + c.Term.String() + ", due "
+		for _, cond := range c.Conditions {
+			p.terms[cond.Term] = "term " + cond.Term.String() + ", due "
+		}
 		f := fmt.Sprintf("components[%d]", i)
 		svc, err := r.cfg.Catalogue.GetService(ctx, c.ServiceID)
 		if err != nil {
@@ -290,17 +312,25 @@ func (r *Router) Submit(ctx context.Context, in Submission) (*Application, error
 
 	facts := slices.Clone(in.Facts)
 	slices.Sort(facts)
-	a := &Application{
+	// The store copies the application on the way in (Store's contract),
+	// so the components and history built here are scratch, reused by the
+	// next Submit. Room for the events of a smooth run: submitted, and per
+	// component routed, received and its result.
+	sc := scratchApps.Get().(*scratchApp)
+	defer sc.release()
+	doc, sig := cloneBytes2(in.Document, in.Signature)
+	a := &sc.app
+	*a = Application{
 		ID: r.cfg.NewID(), DefinitionID: p.def.ID, Recipient: in.Recipient,
-		Facts: slices.Compact(facts), Data: maps.Clone(in.Data),
-		Signed:      Signed{Document: slices.Clone(in.Document), Signature: slices.Clone(in.Signature), Evidence: ev, CheckedAt: now},
+		// The caller's data as they are: the store copies them, and so
+		// does every dispatch.
+		Facts: slices.Compact(facts), Data: in.Data,
+		Signed:      Signed{Document: doc, Signature: sig, Evidence: ev, CheckedAt: now},
 		SubmittedAt: now,
-		Components:  make([]ComponentState, 0, len(p.order)),
-		// Room for the events of a smooth run: submitted, and per component
-		// routed, received and its result.
-		History: make([]Event, 0, 1+3*len(p.order)),
+		Components:  sc.components(len(p.order)),
+		History:     sc.history(1 + 3*len(p.order)),
 	}
-	s := step{now: now, actor: in.Actor, def: p.def, cal: r.calIn, rungs: r.rungsFor}
+	s := step{now: now, actor: in.Actor, def: p.def, plan: p, r: r}
 	a.record(s, "submitted", "", rule(8), now, "signed by "+kzid.Mask(in.Recipient)+", verified by "+ev.Verifier)
 	for _, id := range p.order {
 		c, _ := p.def.Component(id)
@@ -313,6 +343,43 @@ func (r *Router) Submit(ctx context.Context, in Submission) (*Application, error
 	return r.deliver(ctx, a.ID, a.dispatches())
 }
 
+// scratchApp is Submit's application before the store copies it, with the
+// arrays its components and history reuse.
+type scratchApp struct {
+	app    Application
+	comps  []ComponentState
+	events []Event
+}
+
+var scratchApps = sync.Pool{New: func() any { return new(scratchApp) }}
+
+// components returns an empty slice with room for n components.
+func (sc *scratchApp) components(n int) []ComponentState {
+	if cap(sc.comps) < n {
+		sc.comps = make([]ComponentState, 0, n)
+	}
+	return sc.comps[:0]
+}
+
+// history returns an empty slice whose capacity is exactly n, so a store
+// may take its capacity as the expected length.
+func (sc *scratchApp) history(n int) []Event {
+	if cap(sc.events) < n {
+		sc.events = make([]Event, 0, n)
+	}
+	return sc.events[:0:n]
+}
+
+// release forgets the application (the deliveries made from it share
+// only its document, signature and strings, none of them scratch) and
+// returns the arrays to the pool.
+func (sc *scratchApp) release() {
+	clear(sc.comps[:cap(sc.comps)])
+	clear(sc.events[:cap(sc.events)])
+	sc.app = Application{}
+	scratchApps.Put(sc)
+}
+
 // errStalePlan asks update to load a definition outside the store's
 // transaction and try again.
 var errStalePlan = errors.New("chain: definition not loaded")
@@ -323,29 +390,34 @@ func (r *Router) update(ctx context.Context, id, actor string, rl deadlines.Cita
 	if strings.TrimSpace(actor) == "" {
 		return nil, deadlines.Invalid(rl, "actor", "who acts is required")
 	}
-	var out *Application
-	var pending []Dispatch
-	var defID string
+	// What the closure reports back, in one variable: the closure escapes
+	// to the store, and so does everything it writes.
+	var res struct {
+		out     *Application
+		pending []Dispatch
+		defID   string
+	}
 	for range 2 {
 		err := r.cfg.Store.UpdateApplication(ctx, id, func(a *Application) error {
 			p, ok := r.plans.Load(a.DefinitionID)
 			if !ok {
-				defID = a.DefinitionID
+				res.defID = a.DefinitionID
 				return errStalePlan
 			}
-			s := step{now: r.cfg.Clock.Now(), actor: actor, def: p.(*plan).def, cal: r.calIn, rungs: r.rungsFor}
+			pl := p.(*plan)
+			s := step{now: r.cfg.Clock.Now(), actor: actor, def: pl.def, plan: pl, r: r}
 			if err := fn(a, s); err != nil {
 				return err
 			}
 			// What the transition routed is delivered next, and that
 			// update returns the application: no copy is needed here.
-			if pending = a.dispatches(); pending == nil {
-				out = a.Clone()
+			if res.pending = a.dispatches(); res.pending == nil {
+				res.out = a.Clone()
 			}
 			return nil
 		})
 		if errors.Is(err, errStalePlan) {
-			if _, err := r.plan(ctx, defID); err != nil {
+			if _, err := r.plan(ctx, res.defID); err != nil {
 				return nil, fmt.Errorf("chain: application %s: %w", id, err)
 			}
 			continue
@@ -353,10 +425,10 @@ func (r *Router) update(ctx context.Context, id, actor string, rl deadlines.Cita
 		if err != nil {
 			return nil, fmt.Errorf("chain: application %s: %w", id, err)
 		}
-		if pending != nil {
-			return r.deliver(ctx, id, pending)
+		if res.pending != nil {
+			return r.deliver(ctx, id, res.pending)
 		}
-		return out, nil
+		return res.out, nil
 	}
 	return nil, fmt.Errorf("chain: application %s: %w", id, errStalePlan)
 }
@@ -364,15 +436,21 @@ func (r *Router) update(ctx context.Context, id, actor string, rl deadlines.Cita
 // dispatches returns the deliveries a waits to make, or nil. They share one
 // copy of the application's data.
 func (a *Application) dispatches() []Dispatch {
-	var out []Dispatch
-	var data map[string]string
+	n := 0
+	for i := range a.Components {
+		if a.Components[i].Delivery.Pending {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Dispatch, 0, n)
+	data := maps.Clone(a.Data)
 	for i := range a.Components {
 		cs := &a.Components[i]
 		if !cs.Delivery.Pending {
 			continue
-		}
-		if data == nil {
-			data = maps.Clone(a.Data)
 		}
 		out = append(out, Dispatch{
 			Key: cs.Delivery.Key, ApplicationID: a.ID, DefinitionID: a.DefinitionID,
@@ -407,7 +485,8 @@ func (r *Router) deliver(ctx context.Context, appID string, ds []Dispatch) (*App
 		if !ok {
 			return errStalePlan
 		}
-		s := step{now: r.cfg.Clock.Now(), actor: "dispatcher", def: p.(*plan).def, cal: r.calIn, rungs: r.rungsFor}
+		pl := p.(*plan)
+		s := step{now: r.cfg.Clock.Now(), actor: "dispatcher", def: pl.def, plan: pl, r: r}
 		for _, res := range results {
 			cs := cur.componentByKey(res.key)
 			if cs == nil || !cs.Delivery.Pending {
@@ -529,9 +608,15 @@ func (r *Router) Complete(ctx context.Context, appID, componentID string, res Is
 				errs = append(errs, deadlines.Invalid(rule(7), "fields."+f, "required: the next services need it"))
 			}
 		}
-		for _, f := range slices.Sorted(maps.Keys(res.Fields)) {
+		for f := range res.Fields {
 			if !slices.Contains(comp.Produces, f) {
-				errs = append(errs, deadlines.Invalid(rule(7), "fields."+f, comp.ID+" does not produce it"))
+				// Sorted, so the report reads the same every time.
+				for _, f := range slices.Sorted(maps.Keys(res.Fields)) {
+					if !slices.Contains(comp.Produces, f) {
+						errs = append(errs, deadlines.Invalid(rule(7), "fields."+f, comp.ID+" does not produce it"))
+					}
+				}
+				break
 			}
 		}
 		if err := s.checkAt(rule(4), res.At, cs.ReceivedAt, "the receipt"); err != nil {

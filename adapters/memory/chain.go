@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 
 	"github.com/qyzmet/qyzmet/chain"
@@ -53,9 +52,12 @@ func (s *Store) CreateApplication(_ context.Context, a *chain.Application) error
 	if _, ok := s.applications[a.ID]; ok {
 		return conflict("application", a.ID)
 	}
-	c := a.Clone()
 	// The store's own history array, with the caller's spare capacity, so
-	// later updates append in place (see UpdateApplication).
+	// later updates append in place (see UpdateApplication); the rest is a
+	// clone.
+	in := *a
+	in.History = nil
+	c := in.Clone()
 	c.History = append(make([]chain.Event, 0, cap(a.History)), a.History...)
 	s.applications[a.ID] = c
 	s.indexTimers(c.Timers()...)
@@ -75,12 +77,14 @@ func (s *Store) GetApplication(_ context.Context, id string) (*chain.Application
 
 // UpdateApplication implements chain.Store. fn changes the stored
 // application in place under the lock, so a successful update copies
-// nothing. Beforehand s.appUndo saves what fn may change in place — the
-// fields, the components (with their timers), the data, and the appeals —
-// into buffers reused by every update; it puts them back when fn fails.
-// What the domain only appends to (history, timer ledgers) grows past the
-// saved lengths, which restoring the fields hides. Values handed out are
-// deep copies, so nothing outside ever shares this memory.
+// nothing. Beforehand an undo record saves what fn may change in place —
+// the fields, the components (with their timers), the data, and the
+// appeals — and puts it back when fn fails or panics. The record lives on
+// the stack for applications of up to undoComponents components, so
+// saving it needs no write barriers. What the domain only appends to
+// (history, timer ledgers) grows past the saved lengths, which restoring
+// the fields hides. Values handed out are deep copies, so nothing outside
+// ever shares this memory.
 func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.Application) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -88,19 +92,39 @@ func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.A
 	if !ok {
 		return notFound("application", id)
 	}
-	u := &s.appUndo
-	u.save(a)
+	// On the stack: saving into it needs no write barriers. Plain local
+	// slices (no struct, no pointer receiver) keep the arrays there.
+	var (
+		componentsBuf [undoComponents]chain.ComponentState
+		dataBuf       [undoData]dataEntry
+		appealsBuf    [undoAppeals]chain.AppealCase
+	)
+	fields := *a
+	components := append(componentsBuf[:0], a.Components...)
+	data := dataBuf[:0]
+	for k, v := range a.Data {
+		data = append(data, dataEntry{k, v})
+	}
+	appeals := appealsBuf[:0]
+	for i := range a.Components {
+		appeals = append(appeals, a.Components[i].Appeals...)
+	}
+	saved := false
+	defer func() {
+		if !saved {
+			restoreApplication(a, &fields, components, data, appeals)
+		}
+	}()
 	if err := fn(a); err != nil {
-		u.restore(a)
 		return err
 	}
 	if a.ID != id {
-		u.restore(a)
 		return fmt.Errorf("memory: application %q: the update changed its id: %w", id, chain.ErrInvalid)
 	}
+	saved = true
 	for i := range a.Components {
 		c := &a.Components[i]
-		if i >= len(u.components) || !sameSlice(u.components[i].Timer.Schedule, c.Timer.Schedule) {
+		if i >= len(components) || !sameSlice(components[i].Timer.Schedule, c.Timer.Schedule) {
 			s.indexTimers(&c.Timer)
 		}
 		for j := range c.Appeals {
@@ -110,40 +134,32 @@ func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.A
 	return nil
 }
 
-// applicationUndo is what an UpdateApplication closure may change in
-// place, saved into buffers that every update reuses (under s.mu).
-type applicationUndo struct {
-	app        chain.Application
-	components []chain.ComponentState
-	data       map[string]string
-	appeals    [][]chain.AppealCase
-}
+// Sizes of the undo record's arrays on the stack; larger applications
+// spill to the heap.
+const (
+	undoComponents = 8
+	undoData       = 16
+	undoAppeals    = 4
+)
 
-func (u *applicationUndo) save(a *chain.Application) {
-	u.app = *a
-	u.components = append(u.components[:0], a.Components...)
-	if u.data == nil {
-		u.data = map[string]string{}
-	}
-	clear(u.data)
-	maps.Copy(u.data, a.Data)
-	for len(u.appeals) < len(a.Components) {
-		u.appeals = append(u.appeals, nil)
-	}
-	for i := range a.Components {
-		u.appeals[i] = append(u.appeals[i][:0], a.Components[i].Appeals...)
-	}
-}
+type dataEntry struct{ k, v string }
 
-func (u *applicationUndo) restore(a *chain.Application) {
-	*a = u.app
-	copy(a.Components, u.components)
+// restoreApplication puts back what UpdateApplication saved: the fields,
+// the components' elements, the data and the appeals' elements. What the
+// domain only appends to grows past the saved lengths, which restoring the
+// fields hides.
+func restoreApplication(a, fields *chain.Application, components []chain.ComponentState, data []dataEntry, appeals []chain.AppealCase) {
+	*a = *fields
+	copy(a.Components, components)
 	if a.Data != nil {
 		clear(a.Data)
-		maps.Copy(a.Data, u.data)
+		for _, e := range data {
+			a.Data[e.k] = e.v
+		}
 	}
 	for i := range a.Components {
-		copy(a.Components[i].Appeals, u.appeals[i])
+		n := copy(a.Components[i].Appeals, appeals)
+		appeals = appeals[n:]
 	}
 }
 

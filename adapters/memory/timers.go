@@ -32,7 +32,6 @@ type Store struct {
 	trainings    map[string]*onboarding.QualityTraining
 	definitions  map[string]*chain.Definition
 	applications map[string]*chain.Application
-	appUndo      applicationUndo // UpdateApplication's saved state, under mu
 
 	reports    reportMaps
 	deliveries map[string]*desk.Delivery

@@ -225,6 +225,28 @@ func runChain(t *testing.T, h Harness) {
 		require.ErrorIs(t, err, chain.ErrNotFound)
 		require.False(t, called)
 	})
+	t.Run("ApplicationCreateCopies", func(t *testing.T) {
+		t.Parallel()
+		b := setupChain(t, h)
+		// The router reuses what it passed to CreateApplication for the
+		// next submission, so a store must not keep any of it.
+		a := b.submit(t, b.recipient)
+		a.ID = "copied-in"
+		a.History = append(make([]chain.Event, 0, len(a.History)+4), a.History...)
+		require.NoError(t, b.store.CreateApplication(b.ctx, a))
+		want := canonicalJSON(t, a)
+		a.Components[0].Status = chain.StatusRefused
+		a.Components[0].Timer.Ledger[0].Reason = "changed"
+		a.Components[0].Delivery.Key = "changed"
+		a.History[0].Note = "changed"
+		a.History = append(a.History, chain.Event{Type: "forged"})
+		a.Data["address"] = "changed"
+		a.Signed.Document[0] = 'X'
+		a.Signed.Signature[0] = 'X'
+		got, err := b.store.GetApplication(b.ctx, "copied-in")
+		require.NoError(t, err)
+		require.Equal(t, want, canonicalJSON(t, got), "the stored application shares no memory with what was passed in")
+	})
 	t.Run("ApplicationCopies", func(t *testing.T) {
 		t.Parallel()
 		b := setupChain(t, h)
