@@ -42,6 +42,7 @@ func TestRun_ServesUntilCancelled(t *testing.T) {
 		"/v1/definitions/birth-of-a-child", "/v1/recipients/" + demoapp.DemoRecipient + "/applications?lang=kk"} {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
 		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer demo-operator")
 		resp, err := client.Do(req)
 		require.NoError(t, err)
 		_, err = io.Copy(io.Discard, resp.Body)
