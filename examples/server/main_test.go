@@ -70,6 +70,7 @@ func TestRun_BadArguments(t *testing.T) {
 		{"unknown flag", []string{"-bogus"}},
 		{"stray argument", []string{"serve"}},
 		{"bad address", []string{"-addr", "127.0.0.1:notaport"}},
+		{"short session secret", []string{"-session-secret", "too-short"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
