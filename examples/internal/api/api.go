@@ -97,6 +97,15 @@ func (h *handler) answer(w http.ResponseWriter, status int, v any, err error) {
 	httpx.WriteJSON(w, status, v)
 }
 
+// list answers an empty list as [] rather than null, as the OpenAPI
+// document declares.
+func list[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}
+
 func lang(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l != "" {
 		return l
@@ -106,12 +115,12 @@ func lang(r *http.Request) string {
 
 func (h *handler) bodies(w http.ResponseWriter, r *http.Request) {
 	v, err := h.Catalogue.ListBodies(r.Context())
-	h.answer(w, http.StatusOK, v, err)
+	h.answer(w, http.StatusOK, list(v), err)
 }
 
 func (h *handler) services(w http.ResponseWriter, r *http.Request) {
 	v, err := h.Catalogue.ListServices(r.Context())
-	h.answer(w, http.StatusOK, v, err)
+	h.answer(w, http.StatusOK, list(v), err)
 }
 
 func (h *handler) onboardings(w http.ResponseWriter, r *http.Request) {
@@ -122,7 +131,7 @@ func (h *handler) onboardings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := h.Onboardings.ListOnboardings(r.Context(), onboarding.OnboardingFilter{BodyID: body, ServiceID: q.Get("service")})
-	h.answer(w, http.StatusOK, v, err)
+	h.answer(w, http.StatusOK, list(v), err)
 }
 
 func (h *handler) onboarding(w http.ResponseWriter, r *http.Request) {
@@ -230,12 +239,12 @@ func (h *handler) deadlines(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := h.Onboarding.Deadlines(r.Context(), onboarding.DeadlineFilter{BodyID: body, ServiceID: q.Get("service"), DueWithin: within})
-	h.answer(w, http.StatusOK, v, err)
+	h.answer(w, http.StatusOK, list(v), err)
 }
 
 func (h *handler) consultable(w http.ResponseWriter, r *http.Request) {
 	v, err := h.Onboarding.Consultable(r.Context(), h.Clock.Now())
-	h.answer(w, http.StatusOK, v, err)
+	h.answer(w, http.StatusOK, list(v), err)
 }
 
 func (h *handler) definition(w http.ResponseWriter, r *http.Request) {
@@ -330,7 +339,7 @@ func (h *handler) recipientApplications(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	v, err := h.Router.RecipientApplications(r.Context(), recipient, lang(r))
-	h.answer(w, http.StatusOK, v, err)
+	h.answer(w, http.StatusOK, list(v), err)
 }
 
 func (h *handler) recipientApplication(w http.ResponseWriter, r *http.Request) {
