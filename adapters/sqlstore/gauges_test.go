@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,11 +16,16 @@ import (
 // timer stops being open, once the sweeper claims them.
 func TestGaugesCountOpenTimersAndTheSweepBacklog(t *testing.T) {
 	t.Parallel()
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testGauges(t, open(t))
+		})
+	}
+}
+
+func testGauges(t *testing.T, s *sqlstore.Store) {
 	ctx := t.Context()
-	s, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "gauges.db"))
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
-	require.NoError(t, s.Migrate(ctx))
 	cal := kz.Calendar()
 	rule := deadlines.Cite(deadlines.Rules130, 5)
 	start := time.Date(2025, time.March, 3, 10, 0, 0, 0, cal.Location())

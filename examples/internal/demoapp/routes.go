@@ -89,7 +89,7 @@ func (a *App) wrap(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	httpx.Mount(mux, timed)
 
-	var h http.Handler = middleware.Route(mux)
+	var h http.Handler = middleware.Route(a.recordDenials(mux))
 	h = a.Auth.Middleware(h)
 	h = http.MaxBytesHandler(h, MaxBody)
 	cop := http.NewCrossOriginProtection()

@@ -211,3 +211,23 @@ func TestLoginSessionReachesTheAPI(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, get("/v1/recipients/"+demoapp.DemoRecipient+"/applications"))
 	require.Equal(t, http.StatusForbidden, get("/v1/deadlines"))
 }
+
+// TestDenialsAreAudited: each 403 of an authenticated caller lands in their
+// access chain of the tamper-evident audit log, naming the route.
+func TestDenialsAreAudited(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	require.Equal(t, http.StatusForbidden, b.call(t, "demo-citizen2", "GET", "/v1/deadlines", nil).status)
+	require.Equal(t, http.StatusForbidden, b.call(t, "demo-citizen2", "POST", "/v1/applications", map[string]any{"recipient": demoapp.DemoRecipient}).status)
+	require.Equal(t, http.StatusOK, b.call(t, "demo-citizen2", "GET", "/v1/bodies", nil).status)
+	require.Equal(t, http.StatusUnauthorized, b.call(t, "", "GET", "/v1/deadlines", nil).status)
+
+	trail, err := b.app.Store.AuditTrail(t.Context(), "access_log/Citizen 850515400012")
+	require.NoError(t, err)
+	var got []string
+	for _, e := range trail {
+		got = append(got, e.Type)
+	}
+	require.Equal(t, []string{"denied 403 GET /v1/deadlines", "denied 403 POST /v1/applications"}, got)
+	require.NoError(t, b.app.Store.VerifyAudit(t.Context()))
+}

@@ -2,7 +2,7 @@
 // response headers, panic recovery, per-request timeouts and the request
 // log with metrics. demoapp stacks them, outermost first:
 //
-//	Observe → Recover → SecureHeaders → http.CrossOriginProtection → auth → Route → mux → auth.Allow → Timeout → handler
+//	Observe → Recover → SecureHeaders → http.CrossOriginProtection → MaxBytes → auth → Route → (denial audit) → mux → auth.Allow → Timeout → handler
 //
 // # Headers
 //
