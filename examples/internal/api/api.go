@@ -153,6 +153,7 @@ func (h *handler) start(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
+	in.Actor = actor(r, in.Actor)
 	if p := caller(r); p.Role != auth.Operator && (p.Role != auth.BodyPerson || in.BodyID != p.BodyID) {
 		h.fail(w, httpx.Forbidden(deadlines.Cite(deadlines.Rules130, 3), "body_id", "a body's person starts onboardings of their own body only"))
 		return
@@ -186,6 +187,7 @@ func (h *handler) step(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
+	in.Actor = actor(r, in.Actor)
 	ctx, id, svc := r.Context(), r.PathValue("id"), h.Onboarding
 	o, err := h.ownOnboarding(r, id)
 	if err != nil {
@@ -268,6 +270,7 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
+	in.Actor = actor(r, in.Actor)
 	if p := caller(r); p.Role != auth.Operator && (p.Role != auth.Citizen || in.Recipient != p.IIN) {
 		h.fail(w, httpx.Forbidden(deadlines.Cite(deadlines.Rules472, 8), "recipient", "a citizen files applications for their own IIN only"))
 		return
@@ -300,6 +303,7 @@ func (h *handler) component(w http.ResponseWriter, r *http.Request, action strin
 		h.fail(w, err)
 		return
 	}
+	in.Actor = actor(r, in.Actor)
 	ctx, id, c, rt := r.Context(), r.PathValue("id"), r.PathValue("component"), h.Router
 	if err := h.ownComponent(r, id, c); err != nil {
 		h.fail(w, err)

@@ -43,6 +43,11 @@
 // (Rules472 p.6, p.12) and sees their own applications, the UCC sees every
 // one (Rules472 p.9).
 //
+// A request's "actor" field is what the domain records as having acted;
+// when it is empty the authenticated caller's name is recorded. Denied
+// attempts (403) are recorded under the principal, whatever the request
+// says, in the audit log (see demoapp).
+//
 // # Errors
 //
 //	deadlines.ErrInvalid, another *deadlines.RuleError   400 {error, rule, field}

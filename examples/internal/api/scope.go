@@ -94,3 +94,13 @@ func ownRecipient(r *http.Request, recipient string) error {
 	}
 	return nil
 }
+
+// actor is who the domain records as having acted: what the request says,
+// or else the authenticated caller's name. (The access audit names the
+// principal whatever the request says.)
+func actor(r *http.Request, given string) string {
+	if given != "" {
+		return given
+	}
+	return caller(r).Name
+}

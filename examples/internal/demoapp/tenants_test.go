@@ -1,6 +1,7 @@
 package demoapp_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/qyzmet/qyzmet/chain"
 	"github.com/qyzmet/qyzmet/chain/chaintest"
 	"github.com/qyzmet/qyzmet/examples/internal/auth"
 	"github.com/qyzmet/qyzmet/examples/internal/demoapp"
@@ -144,8 +146,19 @@ func TestProvidersActOnlyOnTheirOwnComponents(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, app.Component("birth-registration").Result, "nothing changed")
 
+	delete(result, "actor")
 	a := b.call(t, "demo-registry", "POST", path, result)
 	require.Equal(t, http.StatusOK, a.status, string(a.body))
+	var done chain.Application
+	require.NoError(t, json.Unmarshal(a.body, &done))
+	require.NotNil(t, done.Component("birth-registration").Result)
+	var last chain.Event
+	for _, e := range done.History {
+		if e.Component == "birth-registration" {
+			last = e
+		}
+	}
+	require.Equal(t, "Registry office", last.Actor, "without an actor the caller is recorded: %+v", last)
 }
 
 // TestCitizensSeeOnlyTheirOwnApplications: the second citizen cannot read,
