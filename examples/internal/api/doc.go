@@ -29,6 +29,9 @@
 //	GET  /v1/applications/{id}/ucc                   yes       yes      -                      -
 //	GET  /v1/recipients/{recipient}/applications…    yes       -        -                      own IIN, else 404
 //
+// An anonymous browser asking for a protected HTML page (a GET outside
+// /v1/) is redirected to /login?next=<page> instead of getting 401.
+//
 // The rest of the server (see demoapp): the calendar and terms
 // (/v1/calendar/kz/{year}, /v1/terms), /healthz, /readyz, /openapi.json
 // and the login pages are public; the UCC desk (/desk, /v1/desk/…) and

@@ -132,8 +132,9 @@ func (b *testBundle) path(pattern string) string {
 
 // TestRoleEndpointMatrix calls every route of App.Routes as every demo
 // principal and as nobody, through the mounted handler, and checks the
-// outcome against the route's roles: 401 for nobody, 403 (from auth.Allow)
-// for another role, neither for an allowed one.
+// outcome against the route's roles: 401 for nobody (a redirect to the
+// log-in form for an HTML page), 403 (from auth.Allow) for another role,
+// neither for an allowed one.
 func TestRoleEndpointMatrix(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -159,6 +160,9 @@ func TestRoleEndpointMatrix(t *testing.T) {
 				switch {
 				case route.Roles == nil:
 					require.NotContains(t, []int{http.StatusUnauthorized, http.StatusForbidden}, a.status, "a public route: %s", a.body)
+				case key == "" && demoapp.IsPage(route):
+					require.Equal(t, http.StatusSeeOther, a.status, "an anonymous browser is sent to log in")
+					require.Equal(t, "/login?next="+url.QueryEscape(path), a.header.Get("Location"))
 				case key == "":
 					require.Equal(t, http.StatusUnauthorized, a.status, string(a.body))
 				case !slices.Contains(route.Roles, p.Role):

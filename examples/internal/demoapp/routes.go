@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/qyzmet/qyzmet/examples/internal/api"
@@ -84,6 +86,11 @@ func (a *App) wrap(cfg Config) http.Handler {
 	timed := make([]httpx.Route, len(a.Routes))
 	for i, r := range a.Routes {
 		r.Handler = middleware.Timeout(timeout, r.Handler)
+		if IsPage(r) {
+			// The role check moves inside, so that the log-in redirect
+			// sits in front of it.
+			r.Handler, r.Roles = loginFirst(auth.Allow(r.Handler, r.Roles...)), nil
+		}
 		timed[i] = r
 	}
 	mux := http.NewServeMux()
@@ -100,4 +107,24 @@ func (a *App) wrap(cfg Config) http.Handler {
 	h = middleware.SecureHeaders(h)
 	h = middleware.Recover(cfg.Logger, h)
 	return middleware.Observe(cfg.Logger, a.Metrics.ObserveRequest, h)
+}
+
+// IsPage reports whether r is a protected HTML page (a GET outside the
+// JSON API, /metrics and /openapi.json): an anonymous browser asking for
+// one is sent to the log-in form, which comes back to it, instead of
+// getting a bare 401.
+func IsPage(r httpx.Route) bool {
+	method, path, _ := strings.Cut(r.Pattern, " ")
+	return r.Roles != nil && method == http.MethodGet && !strings.HasPrefix(path, "/v1/") && path != "/metrics" && path != "/openapi.json"
+}
+
+// loginFirst redirects an anonymous caller to /login?next=<this page>.
+func loginFirst(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := auth.FromContext(r.Context()); !ok {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -244,3 +244,25 @@ func TestDenialsAreAudited(t *testing.T) {
 	require.Equal(t, []string{"denied 403 GET /v1/deadlines", "denied 403 POST /v1/applications"}, got)
 	require.NoError(t, b.app.Store.VerifyAudit(t.Context()))
 }
+
+// TestAnonymousBrowserLogsInAndComesBack: an HTML page sends an anonymous
+// browser to the log-in form and the form back to the page; a wrong role
+// still gets 403, and the JSON API still answers 401.
+func TestAnonymousBrowserLogsInAndComesBack(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.call(t, "", "GET", "/desk?lang=ru", nil)
+	require.Equal(t, http.StatusSeeOther, a.status)
+	loc := a.header.Get("Location")
+	require.Equal(t, "/login?next=%2Fdesk%3Flang%3Dru", loc)
+	page := b.call(t, "", "GET", loc, nil)
+	require.Equal(t, http.StatusOK, page.status)
+	require.Contains(t, string(page.body), `name="next" value="/desk?lang=ru"`)
+
+	a = b.send(t, "", "POST", "/login", "application/x-www-form-urlencoded", strings.NewReader("key=demo-operator&next=%2Fdesk%3Flang%3Dru"))
+	require.Equal(t, http.StatusSeeOther, a.status)
+	require.Equal(t, "/desk?lang=ru", a.header.Get("Location"))
+
+	require.Equal(t, http.StatusForbidden, b.call(t, "demo-citizen", "GET", "/desk", nil).status)
+	require.Equal(t, http.StatusUnauthorized, b.call(t, "", "GET", "/v1/desk/services", nil).status)
+}
