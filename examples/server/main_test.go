@@ -35,6 +35,13 @@ func TestRun_ServesUntilCancelled(t *testing.T) {
 	line := sc.Text()
 	require.True(t, strings.HasPrefix(line, prefix), line)
 	base := strings.TrimPrefix(line, prefix)
+	var banner []string
+	for len(banner) < 7 && sc.Scan() {
+		banner = append(banner, sc.Text())
+	}
+	require.Contains(t, banner[0], "demo keys")
+	require.Contains(t, strings.Join(banner, "\n"), "demo-operator   operator (UCC operator)")
+	require.Contains(t, strings.Join(banner, "\n"), "demo-registry   body of registry-office")
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
 
 	client := &http.Client{Timeout: 10 * time.Second}
