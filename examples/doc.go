@@ -14,4 +14,13 @@
 //     days it skipped. It is a thin adapter: a Go 1.22 ServeMux with method
 //     patterns, one function mapping domain errors to HTTP status, and
 //     httptest tests.
+//   - internal/api, internal/deskpage: the onboarding, composite
+//     application and UCC desk endpoints, each a route table with the roles
+//     that may call it (the policy table is in the api package doc).
+//   - internal/auth: principals, roles, bearer keys and login sessions.
+//   - internal/demoapp: the wiring: App.Routes mounted behind
+//     authentication and internal/middleware (secure headers, panic
+//     recovery, timeouts, the request log); internal/metrics (Prometheus),
+//     internal/logmask (IIN/BIN masking for slog), internal/openapi (the
+//     OpenAPI 3 document of every /v1 route).
 package examples

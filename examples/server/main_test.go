@@ -35,6 +35,13 @@ func TestRun_ServesUntilCancelled(t *testing.T) {
 	line := sc.Text()
 	require.True(t, strings.HasPrefix(line, prefix), line)
 	base := strings.TrimPrefix(line, prefix)
+	var banner []string
+	for len(banner) < 7 && sc.Scan() {
+		banner = append(banner, sc.Text())
+	}
+	require.Contains(t, banner[0], "demo keys")
+	require.Contains(t, strings.Join(banner, "\n"), "demo-operator   operator (UCC operator)")
+	require.Contains(t, strings.Join(banner, "\n"), "demo-registry   body of registry-office")
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
 
 	client := &http.Client{Timeout: 10 * time.Second}
@@ -42,6 +49,7 @@ func TestRun_ServesUntilCancelled(t *testing.T) {
 		"/v1/definitions/birth-of-a-child", "/v1/recipients/" + demoapp.DemoRecipient + "/applications?lang=kk"} {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
 		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer demo-operator")
 		resp, err := client.Do(req)
 		require.NoError(t, err)
 		_, err = io.Copy(io.Discard, resp.Body)
@@ -69,6 +77,7 @@ func TestRun_BadArguments(t *testing.T) {
 		{"unknown flag", []string{"-bogus"}},
 		{"stray argument", []string{"serve"}},
 		{"bad address", []string{"-addr", "127.0.0.1:notaport"}},
+		{"short session secret", []string{"-session-secret", "too-short"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,3 @@
-// Package api is the demo server's JSON API over the onboarding service
-// (Rules130) and the "one application" router (Rules472). Handlers decode
-// input, call the domain, and answer; every domain error goes through
-// httpx's one mapping (400 with the rule citation and field, 404, 409).
 package api
 
 import (
@@ -13,6 +9,7 @@ import (
 
 	"github.com/qyzmet/qyzmet/chain"
 	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/examples/internal/auth"
 	"github.com/qyzmet/qyzmet/examples/internal/httpx"
 	"github.com/qyzmet/qyzmet/onboarding"
 )
@@ -28,39 +25,66 @@ type Onboardings interface {
 	ListOnboardings(ctx context.Context, f onboarding.OnboardingFilter) ([]*onboarding.Onboarding, error)
 }
 
+// Applications reads one application (the scoping of provider and
+// recipient actions needs its components and recipient).
+type Applications interface {
+	GetApplication(ctx context.Context, id string) (*chain.Application, error)
+}
+
 // Deps are what the handlers use.
 type Deps struct {
-	Onboarding  *onboarding.Service
-	Router      *chain.Router
-	Catalogue   Catalogue
-	Onboardings Onboardings
-	Clock       deadlines.Clock
-	Logger      *slog.Logger
+	Onboarding   *onboarding.Service
+	Router       *chain.Router
+	Catalogue    Catalogue
+	Onboardings  Onboardings
+	Applications Applications
+	Clock        deadlines.Clock
+	Logger       *slog.Logger
 }
 
 type handler struct{ Deps }
 
-// Register adds the API's routes to mux.
-func Register(mux *http.ServeMux, d Deps) {
+// The role sets of the policy table in the package doc.
+var (
+	everyone   = []auth.Role{auth.Operator, auth.BodyPerson, auth.QualityAuthority, auth.Citizen}
+	opsBody    = []auth.Role{auth.Operator, auth.BodyPerson}
+	opsCitizen = []auth.Role{auth.Operator, auth.Citizen}
+	board      = []auth.Role{auth.Operator, auth.QualityAuthority, auth.BodyPerson}
+	uccView    = []auth.Role{auth.Operator, auth.QualityAuthority}
+)
+
+// Routes returns the API's endpoints with the roles that may call them
+// (the policy table in the package doc). Scoping within a role is done by
+// the handlers.
+func Routes(d Deps) []httpx.Route {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	h := &handler{d}
-	mux.HandleFunc("GET /v1/bodies", h.bodies)
-	mux.HandleFunc("GET /v1/services", h.services)
-	mux.HandleFunc("GET /v1/onboardings", h.onboardings)
-	mux.HandleFunc("POST /v1/onboardings", h.start)
-	mux.HandleFunc("GET /v1/onboardings/{id}", h.onboarding)
-	mux.HandleFunc("POST /v1/onboardings/{id}/{step}", h.step)
-	mux.HandleFunc("GET /v1/deadlines", h.deadlines)
-	mux.HandleFunc("GET /v1/consultable", h.consultable)
+	action := func(name string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.component(w, r, name) })
+	}
+	return []httpx.Route{
+		{Pattern: "GET /v1/bodies", Roles: everyone, Handler: http.HandlerFunc(h.bodies)},
+		{Pattern: "GET /v1/services", Roles: everyone, Handler: http.HandlerFunc(h.services)},
+		{Pattern: "GET /v1/consultable", Roles: everyone, Handler: http.HandlerFunc(h.consultable)},
+		{Pattern: "GET /v1/onboardings", Roles: opsBody, Handler: http.HandlerFunc(h.onboardings)},
+		{Pattern: "POST /v1/onboardings", Roles: opsBody, Handler: http.HandlerFunc(h.start)},
+		{Pattern: "GET /v1/onboardings/{id}", Roles: opsBody, Handler: http.HandlerFunc(h.onboarding)},
+		{Pattern: "POST /v1/onboardings/{id}/{step}", Roles: opsBody, Handler: http.HandlerFunc(h.step)},
+		{Pattern: "GET /v1/deadlines", Roles: board, Handler: http.HandlerFunc(h.deadlines)},
 
-	mux.HandleFunc("GET /v1/definitions/{id}", h.definition)
-	mux.HandleFunc("POST /v1/applications", h.submit)
-	mux.HandleFunc("POST /v1/applications/{id}/components/{component}/{action}", h.component)
-	mux.HandleFunc("GET /v1/applications/{id}/ucc", h.ucc)
-	mux.HandleFunc("GET /v1/recipients/{recipient}/applications", h.recipientApplications)
-	mux.HandleFunc("GET /v1/recipients/{recipient}/applications/{id}", h.recipientApplication)
+		{Pattern: "GET /v1/definitions/{id}", Roles: everyone, Handler: http.HandlerFunc(h.definition)},
+		{Pattern: "POST /v1/applications", Roles: opsCitizen, Handler: http.HandlerFunc(h.submit)},
+		{Pattern: "POST /v1/applications/{id}/components/{component}/result", Roles: opsBody, Handler: action("result")},
+		{Pattern: "POST /v1/applications/{id}/components/{component}/refusal", Roles: opsBody, Handler: action("refusal")},
+		{Pattern: "POST /v1/applications/{id}/components/{component}/decision", Roles: opsBody, Handler: action("decision")},
+		{Pattern: "POST /v1/applications/{id}/components/{component}/payment", Roles: opsCitizen, Handler: action("payment")},
+		{Pattern: "POST /v1/applications/{id}/components/{component}/appeal", Roles: opsCitizen, Handler: action("appeal")},
+		{Pattern: "GET /v1/applications/{id}/ucc", Roles: uccView, Handler: http.HandlerFunc(h.ucc)},
+		{Pattern: "GET /v1/recipients/{recipient}/applications", Roles: opsCitizen, Handler: http.HandlerFunc(h.recipientApplications)},
+		{Pattern: "GET /v1/recipients/{recipient}/applications/{id}", Roles: opsCitizen, Handler: http.HandlerFunc(h.recipientApplication)},
+	}
 }
 
 func (h *handler) fail(w http.ResponseWriter, err error) { httpx.WriteError(w, h.Logger, err) }
@@ -73,6 +97,15 @@ func (h *handler) answer(w http.ResponseWriter, status int, v any, err error) {
 	httpx.WriteJSON(w, status, v)
 }
 
+// list answers an empty list as [] rather than null, as the OpenAPI
+// document declares.
+func list[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}
+
 func lang(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l != "" {
 		return l
@@ -82,22 +115,27 @@ func lang(r *http.Request) string {
 
 func (h *handler) bodies(w http.ResponseWriter, r *http.Request) {
 	v, err := h.Catalogue.ListBodies(r.Context())
-	h.answer(w, http.StatusOK, v, err)
+	h.answer(w, http.StatusOK, list(v), err)
 }
 
 func (h *handler) services(w http.ResponseWriter, r *http.Request) {
 	v, err := h.Catalogue.ListServices(r.Context())
-	h.answer(w, http.StatusOK, v, err)
+	h.answer(w, http.StatusOK, list(v), err)
 }
 
 func (h *handler) onboardings(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	v, err := h.Onboardings.ListOnboardings(r.Context(), onboarding.OnboardingFilter{BodyID: q.Get("body"), ServiceID: q.Get("service")})
-	h.answer(w, http.StatusOK, v, err)
+	body, err := bodyFilter(r, q.Get("body"))
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	v, err := h.Onboardings.ListOnboardings(r.Context(), onboarding.OnboardingFilter{BodyID: body, ServiceID: q.Get("service")})
+	h.answer(w, http.StatusOK, list(v), err)
 }
 
 func (h *handler) onboarding(w http.ResponseWriter, r *http.Request) {
-	v, err := h.Onboarding.Get(r.Context(), r.PathValue("id"))
+	v, err := h.ownOnboarding(r, r.PathValue("id"))
 	h.answer(w, http.StatusOK, v, err)
 }
 
@@ -113,6 +151,11 @@ func (h *handler) start(w http.ResponseWriter, r *http.Request) {
 	var in startRequest
 	if err := httpx.ReadJSON(w, r, &in); err != nil {
 		h.fail(w, err)
+		return
+	}
+	in.Actor = actor(r, in.Actor)
+	if p := caller(r); p.Role != auth.Operator && (p.Role != auth.BodyPerson || in.BodyID != p.BodyID) {
+		h.fail(w, httpx.Forbidden(deadlines.Cite(deadlines.Rules130, 3), "body_id", "a body's person starts onboardings of their own body only"))
 		return
 	}
 	v, err := h.Onboarding.Start(r.Context(), onboarding.StartInput{
@@ -144,11 +187,13 @@ func (h *handler) step(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
+	in.Actor = actor(r, in.Actor)
 	ctx, id, svc := r.Context(), r.PathValue("id"), h.Onboarding
-	var (
-		o   *onboarding.Onboarding
-		err error
-	)
+	o, err := h.ownOnboarding(r, id)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
 	switch r.PathValue("step") {
 	case "request": // p.4
 		o, err = svc.SendRequest(ctx, id, in.At, in.Actor)
@@ -190,13 +235,18 @@ func (h *handler) deadlines(w http.ResponseWriter, r *http.Request) {
 		}
 		within = n
 	}
-	v, err := h.Onboarding.Deadlines(r.Context(), onboarding.DeadlineFilter{BodyID: q.Get("body"), ServiceID: q.Get("service"), DueWithin: within})
-	h.answer(w, http.StatusOK, v, err)
+	body, err := bodyFilter(r, q.Get("body"))
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	v, err := h.Onboarding.Deadlines(r.Context(), onboarding.DeadlineFilter{BodyID: body, ServiceID: q.Get("service"), DueWithin: within})
+	h.answer(w, http.StatusOK, list(v), err)
 }
 
 func (h *handler) consultable(w http.ResponseWriter, r *http.Request) {
 	v, err := h.Onboarding.Consultable(r.Context(), h.Clock.Now())
-	h.answer(w, http.StatusOK, v, err)
+	h.answer(w, http.StatusOK, list(v), err)
 }
 
 func (h *handler) definition(w http.ResponseWriter, r *http.Request) {
@@ -218,6 +268,11 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 	var in submitRequest
 	if err := httpx.ReadJSON(w, r, &in); err != nil {
 		h.fail(w, err)
+		return
+	}
+	in.Actor = actor(r, in.Actor)
+	if p := caller(r); p.Role != auth.Operator && (p.Role != auth.Citizen || in.Recipient != p.IIN) {
+		h.fail(w, httpx.Forbidden(deadlines.Cite(deadlines.Rules472, 8), "recipient", "a citizen files applications for their own IIN only"))
 		return
 	}
 	v, err := h.Router.Submit(r.Context(), chain.Submission(in))
@@ -242,18 +297,23 @@ type componentRequest struct {
 
 // component records what a provider or the recipient does to a component
 // (Rules472 p.4, p.6, p.10–p.13).
-func (h *handler) component(w http.ResponseWriter, r *http.Request) {
+func (h *handler) component(w http.ResponseWriter, r *http.Request, action string) {
 	var in componentRequest
 	if err := httpx.ReadJSON(w, r, &in); err != nil {
 		h.fail(w, err)
 		return
 	}
+	in.Actor = actor(r, in.Actor)
 	ctx, id, c, rt := r.Context(), r.PathValue("id"), r.PathValue("component"), h.Router
+	if err := h.ownComponent(r, id, c); err != nil {
+		h.fail(w, err)
+		return
+	}
 	var (
 		a   *chain.Application
 		err error
 	)
-	switch r.PathValue("action") {
+	switch action {
 	case "result":
 		a, err = rt.Complete(ctx, id, c, chain.Issued{Channel: in.Channel, Reference: in.Reference, Fields: in.Fields, At: in.At, Actor: in.Actor})
 	case "refusal":
@@ -277,11 +337,21 @@ func (h *handler) ucc(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) recipientApplications(w http.ResponseWriter, r *http.Request) {
-	v, err := h.Router.RecipientApplications(r.Context(), r.PathValue("recipient"), lang(r))
-	h.answer(w, http.StatusOK, v, err)
+	recipient := r.PathValue("recipient")
+	if err := ownRecipient(r, recipient); err != nil {
+		h.fail(w, err)
+		return
+	}
+	v, err := h.Router.RecipientApplications(r.Context(), recipient, lang(r))
+	h.answer(w, http.StatusOK, list(v), err)
 }
 
 func (h *handler) recipientApplication(w http.ResponseWriter, r *http.Request) {
-	v, err := h.Router.ForRecipient(r.Context(), r.PathValue("recipient"), r.PathValue("id"), lang(r))
+	recipient, id := r.PathValue("recipient"), r.PathValue("id")
+	if err := ownRecipient(r, recipient); err != nil {
+		h.fail(w, err)
+		return
+	}
+	v, err := h.Router.ForRecipient(r.Context(), recipient, id, lang(r))
 	h.answer(w, http.StatusOK, v, err)
 }

@@ -39,7 +39,7 @@ func setup(t *testing.T) *testBundle {
 	return &testBundle{srv: srv, clock: clock}
 }
 
-// do sends a JSON request and decodes the answer into out (if not nil),
+// do sends a JSON request as the demo operator and decodes the answer into out (if not nil),
 // returning the status.
 func (b *testBundle) do(t *testing.T, method, path string, in, out any) int {
 	t.Helper()
@@ -49,6 +49,7 @@ func (b *testBundle) do(t *testing.T, method, path string, in, out any) int {
 	}
 	req, err := http.NewRequestWithContext(t.Context(), method, b.srv.URL+path, &body)
 	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer demo-operator")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()

@@ -304,3 +304,13 @@ func span(a, b time.Time, year int) string {
 func (h *handler) writeError(w http.ResponseWriter, err error) { httpx.WriteError(w, h.logger, err) }
 
 func writeJSON(w http.ResponseWriter, status int, v any) { httpx.WriteJSON(w, status, v) }
+
+// Routes returns the calendar and terms endpoints for the server's route
+// table; they are public (the calendar is public information).
+func Routes(cal *deadlines.Calendar, logger *slog.Logger) []httpx.Route {
+	h := NewHandler(cal, logger)
+	return []httpx.Route{
+		{Pattern: "GET /v1/calendar/kz/{year}", Handler: h},
+		{Pattern: "GET /v1/terms", Handler: h},
+	}
+}

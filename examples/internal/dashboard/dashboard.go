@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -112,24 +111,6 @@ func staticHandler(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		h.ServeHTTP(w, r)
-	})
-}
-
-// RequireLogin sends an anonymous browser to the login form: a GET or HEAD
-// of a dashboard page (/ui/..., not /ui/static/...) without a
-// principal is answered 303 to /login?next=<the page>. Everything else
-// passes through, so auth.Allow still answers 401 to other anonymous
-// requests. It must run inside the authenticator's middleware. "/" itself
-// is public: it redirects to the board.
-func RequireLogin(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Path
-		page := strings.HasPrefix(p, "/ui/") && !strings.HasPrefix(p, "/ui/static/")
-		if _, ok := auth.FromContext(r.Context()); !ok && page && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-			return
-		}
-		next.ServeHTTP(w, r)
 	})
 }
 

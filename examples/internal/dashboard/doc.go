@@ -32,8 +32,8 @@
 // (auth.Allow), and scoping within a role is done here: a body's person sees
 // only its body's onboardings, components and report, a citizen only their
 // own applications; another tenant's record is 404 like a missing one.
-// RequireLogin, placed inside the authenticator's middleware, sends an
-// anonymous browser to /login?next=<page> instead of a 401.
+// The demo server (demoapp) sends an anonymous browser asking for a page
+// to /login?next=<page> instead of answering 401.
 //
 // # Language
 //

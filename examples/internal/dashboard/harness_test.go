@@ -17,7 +17,6 @@ import (
 	"github.com/qyzmet/qyzmet/chain"
 	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 	"github.com/qyzmet/qyzmet/deadlines/kz"
-	"github.com/qyzmet/qyzmet/examples/internal/auth"
 	"github.com/qyzmet/qyzmet/examples/internal/demoapp"
 	"github.com/qyzmet/qyzmet/onboarding"
 )
@@ -28,8 +27,7 @@ import (
 // days are 26 and 27 March.
 var start = time.Date(2025, time.March, 20, 10, 0, 0, 0, time.FixedZone("+05", 5*3600))
 
-// testBundle is the seeded demo app behind the authenticator, as a browser
-// reaches it.
+// testBundle is the seeded demo app, as a browser reaches it.
 type testBundle struct {
 	app     *demoapp.App
 	clock   *deadlinestest.Clock
@@ -39,37 +37,20 @@ type testBundle struct {
 	onboardingID, applicationID string
 }
 
-// setup opens the demo app over a fresh SQLite file, seeds it at start
-// and wires the authenticator with its login pages around it, as the
-// demo server does. The authenticator secret is fixed: sessions live as
-// long as the test.
+// setup opens the demo app over a fresh SQLite file and seeds it at
+// start. Its handler is the demo server's whole stack: authentication,
+// login pages, cross-origin protection and the CSP.
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	ctx := context.Background()
 	clock := deadlinestest.NewClock(start)
 	cal, err := kz.New()
 	require.NoError(t, err)
-	app, err := demoapp.Open(ctx, demoapp.Config{DSN: "sqlite://" + filepath.Join(t.TempDir(), "demo.db"), Calendar: cal, Clock: clock})
+	app, err := demoapp.Open(ctx, demoapp.Config{DSN: "sqlite://" + filepath.Join(t.TempDir(), "demo.db"), Calendar: cal, Clock: clock,
+		SessionSecret: []byte("dashboard-test-secret-0123456789abcdef")})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = app.Close() })
 	require.NoError(t, app.Seed(ctx, clock.Now()))
-
-	authn, err := auth.NewAuthenticator(auth.DemoKeys(), []byte("dashboard-test-secret-0123456789abcdef"), clock.Now)
-	require.NoError(t, err)
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /login", authn.LoginPage)
-	mux.HandleFunc("POST /login", authn.Login)
-	mux.HandleFunc("POST /logout", authn.Logout)
-	mux.Handle("/", app.Handler)
-	// What the demo server adds around its handler: the login session and
-	// cross-origin protection for the forms, and the page CSP.
-	var h http.Handler = http.NewCrossOriginProtection().Handler(mux)
-	h = authn.Middleware(h)
-	csp := h
-	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'")
-		csp.ServeHTTP(w, r)
-	})
 
 	obs, err := app.Store.ListOnboardings(ctx, onboarding.OnboardingFilter{})
 	require.NoError(t, err)
@@ -77,7 +58,7 @@ func setup(t *testing.T) *testBundle {
 	apps, err := app.Store.ListApplications(ctx, chain.ApplicationFilter{Recipient: demoapp.DemoRecipient})
 	require.NoError(t, err)
 	require.Len(t, apps, 1)
-	return &testBundle{app: app, clock: clock, handler: h, onboardingID: obs[0].ID, applicationID: apps[0].ID}
+	return &testBundle{app: app, clock: clock, handler: app.Handler, onboardingID: obs[0].ID, applicationID: apps[0].ID}
 }
 
 // answer is a response with its body read.

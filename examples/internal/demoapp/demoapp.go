@@ -22,11 +22,9 @@ import (
 	"github.com/qyzmet/qyzmet/chain/chaintest"
 	"github.com/qyzmet/qyzmet/chain/demo"
 	"github.com/qyzmet/qyzmet/deadlines"
-	"github.com/qyzmet/qyzmet/examples/internal/api"
-	"github.com/qyzmet/qyzmet/examples/internal/calendarapi"
-	"github.com/qyzmet/qyzmet/examples/internal/dashboard"
-	"github.com/qyzmet/qyzmet/examples/internal/deskpage"
+	"github.com/qyzmet/qyzmet/examples/internal/auth"
 	"github.com/qyzmet/qyzmet/examples/internal/httpx"
+	"github.com/qyzmet/qyzmet/examples/internal/metrics"
 	"github.com/qyzmet/qyzmet/onboarding"
 	"github.com/qyzmet/qyzmet/onboarding/desk"
 	"github.com/qyzmet/qyzmet/reports"
@@ -41,6 +39,14 @@ type Config struct {
 	// Verifier checks EDS signatures. Nil uses the demo verifier, which
 	// accepts chaintest.Sign signatures: never use it outside a demo.
 	Verifier chain.SignatureVerifier
+	// Keys are the API keys and their principals; nil uses auth.DemoKeys.
+	Keys map[string]auth.Principal
+	// SessionSecret signs login sessions (at least 32 bytes). Empty uses a
+	// random secret: sessions then die with the process and are not
+	// accepted by other instances.
+	SessionSecret []byte
+	// HandlerTimeout bounds each request's handler; zero means 15s.
+	HandlerTimeout time.Duration
 }
 
 // App is the wired demo system.
@@ -53,9 +59,17 @@ type App struct {
 	Feed       *desk.Feed
 	Desk       *desk.Desk
 	Reports    *reports.Service // the appeal register, p.14 monthly reports, p.16 reconciliation
-	Handler    http.Handler
-	logger     *slog.Logger
-	clock      deadlines.Clock
+	Auth       *auth.Authenticator
+	Metrics    *metrics.Metrics
+	// Routes is every endpoint with its roles: the single source the mux,
+	// the role × endpoint test and the OpenAPI check read.
+	Routes []httpx.Route
+	// Handler is the whole server: Routes mounted behind authentication,
+	// secure headers, cross-origin protection, body limits, timeouts,
+	// panic recovery, the request log and metrics.
+	Handler http.Handler
+	logger  *slog.Logger
+	clock   deadlines.Clock
 }
 
 // Open connects to the database, migrates it and wires the services.
@@ -129,28 +143,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		store.Close()
 		return nil, err
 	}
-	mux := http.NewServeMux()
-	calendar := calendarapi.NewHandler(cfg.Calendar, cfg.Logger)
-	mux.Handle("GET /v1/calendar/", calendar)
-	mux.Handle("GET /v1/terms", calendar)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := store.DB().PingContext(r.Context()); err != nil {
-			httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
-			return
-		}
-		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "db": store.Dialect()})
-	})
-	deskpage.Register(mux, a.Desk, cfg.Logger)
-	api.Register(mux, api.Deps{Onboarding: a.Onboarding, Router: a.Router, Catalogue: store, Onboardings: store, Clock: cfg.Clock, Logger: cfg.Logger})
-	httpx.Mount(mux, a.reportsRoutes(cfg))
-	httpx.Mount(mux, dashboard.Routes(dashboard.Deps{Onboarding: a.Onboarding, Router: a.Router, Applications: store, Catalogue: store,
-		Reports: a.Reports, Calendar: cfg.Calendar, Clock: cfg.Clock, Logger: cfg.Logger}))
-	// RequireLogin sends anonymous browsers to /login; the authenticator's
-	// middleware must wrap it.
-	a.Handler = dashboard.RequireLogin(mux)
+	if err := a.mount(cfg); err != nil {
+		store.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -159,15 +155,20 @@ func (a *App) Close() error { return a.Store.Close() }
 
 // handleFiring sends a firing to the service whose timer it is.
 func (a *App) handleFiring(ctx context.Context, f deadlines.Firing) error {
+	kind, handle := "onboarding", a.Onboarding.HandleFiring
 	switch {
 	case strings.HasPrefix(f.TimerID, "chain/"):
-		return a.Router.HandleFiring(ctx, f)
+		kind, handle = "chain", a.Router.HandleFiring
 	case strings.HasPrefix(f.TimerID, "desk/"):
-		return a.Feed.HandleFiring(ctx, f)
+		kind, handle = "desk", a.Feed.HandleFiring
 	case strings.HasPrefix(f.TimerID, "report/"), strings.HasPrefix(f.TimerID, "reconciliation/"):
-		return a.Reports.HandleFiring(ctx, f)
+		kind, handle = "reports", a.Reports.HandleFiring
 	}
-	return a.Onboarding.HandleFiring(ctx, f)
+	if err := handle(ctx, f); err != nil {
+		return err
+	}
+	a.Metrics.Escalated(kind, f.Rung.Rule)
+	return nil
 }
 
 // RunWorkers runs the sweeper, the redelivery of unacknowledged

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/qyzmet/qyzmet/deadlines/kzid"
+	"github.com/qyzmet/qyzmet/examples/internal/auth"
 	"github.com/qyzmet/qyzmet/examples/internal/httpx"
 	"github.com/qyzmet/qyzmet/onboarding/desk"
 )
@@ -27,14 +28,18 @@ type handler struct {
 	logger *slog.Logger
 }
 
-// Register adds the desk page and its JSON API to mux.
-func Register(mux *http.ServeMux, d *desk.Desk, logger *slog.Logger) {
+// Routes returns the desk page and its JSON API for the server's route
+// table; the desk is the UCC operator's.
+func Routes(d *desk.Desk, logger *slog.Logger) []httpx.Route {
 	h := &handler{desk: d, logger: logger}
-	mux.HandleFunc("GET /desk", h.page)
-	mux.HandleFunc("GET /v1/desk/services", h.services)
-	mux.HandleFunc("GET /v1/desk/services/{key}", h.service)
-	mux.HandleFunc("GET /v1/desk/recipients/{recipient}", h.recipient)
-	mux.HandleFunc("GET /v1/desk/applications/{number}", h.application)
+	ops := []auth.Role{auth.Operator}
+	return []httpx.Route{
+		{Pattern: "GET /desk", Roles: ops, Handler: http.HandlerFunc(h.page)},
+		{Pattern: "GET /v1/desk/services", Roles: ops, Handler: http.HandlerFunc(h.services)},
+		{Pattern: "GET /v1/desk/services/{key}", Roles: ops, Handler: http.HandlerFunc(h.service)},
+		{Pattern: "GET /v1/desk/recipients/{recipient}", Roles: ops, Handler: http.HandlerFunc(h.recipient)},
+		{Pattern: "GET /v1/desk/applications/{number}", Roles: ops, Handler: http.HandlerFunc(h.application)},
+	}
 }
 
 func lang(r *http.Request) string {
@@ -108,8 +113,6 @@ func (h *handler) page(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if err := page.Execute(w, v); err != nil {
 		h.logger.Error("desk page", "err", err)
 	}

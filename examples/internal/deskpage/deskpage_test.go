@@ -35,7 +35,10 @@ func setup(t *testing.T) *httptest.Server {
 
 func get(t *testing.T, srv *httptest.Server, path string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(srv.URL + path)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+path, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer demo-operator") // the desk is the operator's
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)

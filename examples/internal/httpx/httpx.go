@@ -22,8 +22,8 @@ type ErrorBody struct {
 
 // Status maps a domain error to its HTTP status: ErrInvalid 400,
 // ErrCalendarNotConfirmed 422, ErrNotFound 404, ErrConflict and
-// ErrTermExpired 409, any other *deadlines.RuleError 400, anything else
-// 500.
+// ErrTermExpired 409, ErrForbidden 403, any other *deadlines.RuleError
+// 400, anything else 500.
 func Status(err error) int {
 	var re *deadlines.RuleError
 	switch {
@@ -35,6 +35,8 @@ func Status(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, deadlines.ErrConflict), errors.Is(err, deadlines.ErrTermExpired):
 		return http.StatusConflict
+	case errors.Is(err, ErrForbidden):
+		return http.StatusForbidden
 	case errors.As(err, &re):
 		return http.StatusBadRequest
 	}

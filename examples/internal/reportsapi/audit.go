@@ -14,7 +14,7 @@ import (
 // adapters/sqlstore audits these.
 var AuditTables = []string{
 	"timers", "bodies", "services", "onboardings", "requests", "ledgers", "quality_trainings", "definitions",
-	"applications", "appeals", "monthly_reports", "reconciliations", "desk_deliveries",
+	"applications", "appeals", "monthly_reports", "reconciliations", "desk_deliveries", "access_log",
 }
 
 // auditTrail answers an aggregate's audit entries in order; an unknown
