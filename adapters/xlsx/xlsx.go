@@ -14,11 +14,13 @@
 package xlsx
 
 import (
-	"archive/zip"
-	"compress/flate"
 	"fmt"
 	"io"
+	"strconv"
+	"time"
 
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/zip"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/qyzmet/qyzmet/reports"
@@ -32,10 +34,11 @@ type Writer struct {
 	f     *excelize.File
 	sw    *excelize.StreamWriter
 	row   int
-	cells []any
+	cells []any // reused for every appeal row
+	ref   []byte
+	when  excelize.Cell
 
-	time []byte
-	bold int
+	bold, date int
 }
 
 // NewWriter returns a writer rendering to out, headings in lang ("kk",
@@ -70,6 +73,10 @@ func (w *Writer) Begin(h *reports.Header) error {
 	if w.bold, err = w.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
+	if w.date, err = w.f.NewStyle(&excelize.Style{CustomNumFmt: &dateFormat}); err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	w.when.StyleID = w.date
 	for i, width := range []float64{6, 18, 24, 14, 28, 12, 12, 48, 16, 28, 28} {
 		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
 			return fmt.Errorf("xlsx: %w", err)
@@ -89,23 +96,21 @@ func (w *Writer) Begin(h *reports.Header) error {
 // put writes the next row.
 func (w *Writer) put(values []any) error {
 	w.row++
-	cell, err := excelize.CoordinatesToCellName(1, w.row)
-	if err != nil {
-		return fmt.Errorf("xlsx: %w", err)
-	}
-	if err := w.sw.SetRow(cell, values); err != nil {
+	w.ref = strconv.AppendInt(append(w.ref[:0], 'A'), int64(w.row), 10)
+	if err := w.sw.SetRow(string(w.ref), values); err != nil {
 		return fmt.Errorf("xlsx: row %d: %w", w.row, err)
 	}
 	return nil
 }
 
-// Row writes one appeal; the received time is text in the report's zone,
-// the natures are 1 or empty.
+// Row writes one appeal: the number is a number, the received time a date
+// cell holding the wall clock in the report's zone shown as
+// reports.TimeLayout, the natures 1 or empty.
 func (w *Writer) Row(r *reports.Row) error {
-	w.time = r.ReceivedAt.AppendFormat(w.time[:0], reports.TimeLayout)
+	w.when.Value = serial(r.ReceivedAt)
 	c := w.cells
 	c[0] = r.No
-	c[1] = string(w.time)
+	c[1] = &w.when
 	c[2] = r.ForumResponsible
 	c[3] = r.Region
 	c[4] = r.ApplicantName
@@ -116,6 +121,23 @@ func (w *Writer) Row(r *reports.Row) error {
 	c[9] = label(r.Body.In(w.lang), r.BodyID)
 	c[10] = label(r.Service.In(w.lang), r.ServiceID)
 	return w.put(c)
+}
+
+// dateFormat shows a received time as reports.TimeLayout does.
+var dateFormat = "yyyy-mm-dd hh:mm"
+
+// excelEpoch is day 0 of Excel's 1900 date system for the dates after
+// 1900-02-28 (Excel counts a 29 February 1900 that did not exist).
+var excelEpoch = time.Date(1899, time.December, 30, 0, 0, 0, 0, time.UTC)
+
+// serial returns t's wall clock, in t's own location, as an Excel serial
+// date and time. Appeals are received long after 1900-03-01, where the
+// serial numbers of the 1900 date system are days since excelEpoch.
+func serial(t time.Time) float64 {
+	y, m, d := t.Date()
+	days := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Sub(excelEpoch) / (24 * time.Hour)
+	h, mi, s := t.Clock()
+	return float64(days) + float64(h*3600+mi*60+s)/86400
 }
 
 func mark(n, of reports.Nature) any {
