@@ -11,6 +11,7 @@ import (
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zip"
 
+	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/reports"
 )
 
@@ -84,6 +85,10 @@ func (w *Writer) Begin(h *reports.Header) error {
 		return fmt.Errorf("xlsx: %w", err)
 	}
 	w.r.b = b
+	// The package parts go out now; the sheet follows chunk by chunk.
+	if err := w.zw.Flush(); err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
 	if err := w.spool.drain(w.out); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
@@ -201,20 +206,6 @@ func (w *Writer) End(s *reports.Summary) error {
 var _ reports.Writer = (*Writer)(nil)
 
 var (
-	summaryLabel = names("Жиынтық", "Сводка", "Summary")
-	totalLabel   = names("Барлығы", "Всего", "Total")
+	summaryLabel = deadlines.Names{KK: "Жиынтық", RU: "Сводка", EN: "Summary"}
+	totalLabel   = deadlines.Names{KK: "Барлығы", RU: "Всего", EN: "Total"}
 )
-
-type trio struct{ kk, ru, en string }
-
-func names(kk, ru, en string) trio { return trio{kk, ru, en} }
-
-func (t trio) In(lang string) string {
-	switch lang {
-	case "kk":
-		return t.kk
-	case "ru":
-		return t.ru
-	}
-	return t.en
-}
