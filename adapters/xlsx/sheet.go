@@ -139,21 +139,45 @@ func preserve(s string) bool {
 // than a cell holds, without markup characters, control characters or an
 // underscore (which could start an _xHHHH_ escape), and without the bytes
 // that begin U+F000–U+FFFF (where XML's forbidden U+FFFE and U+FFFF are).
+// It checks and validates in one pass, two-byte sequences (Cyrillic and
+// Kazakh letters) inline; FuzzPlainNeedsNoEscaping holds it to escape.
 func plain(s string) bool {
 	if len(s) > maxCellChars { // UTF-16 units never outnumber UTF-8 bytes
 		return false
 	}
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20, c == '&', c == '<', c == '>', c == '_', c == 0xEF:
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c < utf8.RuneSelf:
+			if special[c] {
+				return false
+			}
+			i++
+		case 0xC2 <= c && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+			i += 2
+		case c == 0xEF:
 			return false
-		case c >= utf8.RuneSelf:
-			ascii = false
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				return false
+			}
+			i += size
 		}
 	}
-	return ascii || utf8.ValidString(s)
+	return true
 }
+
+// special marks the ASCII bytes plain text may not hold.
+var special = func() (t [utf8.RuneSelf]bool) {
+	for c := range byte(0x20) {
+		t[c] = true
+	}
+	for _, c := range []byte("&<>_") {
+		t[c] = true
+	}
+	return t
+}()
 
 // escape appends s to the row as XML text: cut to a cell's length, an
 // "_xHHHH_" that Excel would decode protected, then escaped by
