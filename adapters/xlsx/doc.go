@@ -39,6 +39,17 @@
 // 100,000 rows/s and at the 64 MiB heap limit (see README.md). The tests
 // read every workbook back with excelize.
 //
+// # Concurrency
+//
+// A Writer is used for one report from one goroutine. It builds the sheet
+// in 256 KiB chunks and compresses each on a goroutine of its own while the
+// next is built, so a report uses two cores; at most one chunk is in flight
+// and its goroutine ends with it. The compressed bytes go to the
+// destination only from the caller's goroutine, inside Begin, Row and End,
+// so a caller that abandons a report (Render returning a source error) may
+// write to the destination at once, an error page to an
+// http.ResponseWriter say.
+//
 // # Errors
 //
 // Begin, Row and End return the destination's write error, wrapped. Row
