@@ -1,7 +1,7 @@
 // Package reportstest provides test and benchmark helpers for code that
 // uses reports: a store whose appeal register is generated on the fly, so a
 // month of a million appeals streams without being held anywhere, and a
-// peak-heap probe for the benchmarks.
+// probe of the peak heap and CPU time for the benchmarks.
 package reportstest
 
 import (
@@ -61,10 +61,32 @@ func (s *Synthetic) Appeals(ctx context.Context, q reports.AppealQuery) iter.Seq
 	}
 }
 
-// PeakHeap runs fn and returns the largest heap in use (live and not yet
-// swept objects, runtime/metrics /memory/classes/heap/objects:bytes) seen
-// while it ran, sampled every millisecond, after a GC before it starts.
-func PeakHeap(fn func()) uint64 {
+// PeakHeap runs fn and returns the largest heap in use seen while it ran;
+// see Measure.
+func PeakHeap(fn func()) uint64 { return Measure(fn).PeakHeap }
+
+// Usage is what Measure saw while a function ran.
+type Usage struct {
+	// PeakHeap is the largest heap in use (live and not yet swept
+	// objects, runtime/metrics /memory/classes/heap/objects:bytes), read
+	// every millisecond by a sampling goroutine and once more at the end,
+	// after a GC before the function starts. Between two garbage
+	// collections this figure only grows, so a sample misses at most what
+	// is allocated in the millisecond (or scheduling delay) before a
+	// collection ends.
+	PeakHeap uint64
+	// CPU is the user and system CPU time of the whole process while the
+	// function ran: every goroutine's, the garbage collector's and the
+	// sampler's. Unlike wall-clock time it hardly depends on how many
+	// other processes share the machine. It is 0 where the platform has
+	// no getrusage.
+	CPU time.Duration
+}
+
+// Measure runs fn and reports its peak heap and CPU time. It sets no
+// runtime setting (GOGC, GOMEMLIMIT): the figures are those of the process
+// as it was started.
+func Measure(fn func()) Usage {
 	runtime.GC()
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	read := func() uint64 {
@@ -90,8 +112,10 @@ func PeakHeap(fn func()) uint64 {
 			}
 		}
 	})
+	cpu := processCPU()
 	fn()
+	cpu = processCPU() - cpu
 	close(done)
 	wg.Wait()
-	return max(peak, read())
+	return Usage{PeakHeap: max(peak, read()), CPU: cpu}
 }
