@@ -19,7 +19,11 @@ func (s *Store) CreateDefinition(_ context.Context, d *chain.Definition) error {
 	if _, ok := s.definitions[d.ID]; ok {
 		return conflict("definition", d.ID)
 	}
-	s.definitions[d.ID] = d.Clone()
+	c := d.Clone()
+	if err := s.journal.audit("definitions", d.ID, c, true, nil, nil); err != nil {
+		return err
+	}
+	s.definitions[d.ID] = c
 	return nil
 }
 
@@ -57,6 +61,9 @@ func (s *Store) CreateApplication(_ context.Context, a *chain.Application) error
 	// The store's own history array, with the caller's spare capacity, so
 	// later updates append in place (see UpdateApplication).
 	c.History = append(make([]chain.Event, 0, cap(a.History)), a.History...)
+	if err := s.journal.audit("applications", a.ID, c, true, applicationChange(c.History, 0), applicationEvents(c.History, 0)); err != nil {
+		return err
+	}
 	s.applications[a.ID] = c
 	s.indexTimers(c.Timers()...)
 	return nil
@@ -90,6 +97,7 @@ func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.A
 	}
 	u := &s.appUndo
 	u.save(a)
+	events := len(a.History)
 	if err := fn(a); err != nil {
 		u.restore(a)
 		return err
@@ -97,6 +105,10 @@ func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.A
 	if a.ID != id {
 		u.restore(a)
 		return fmt.Errorf("memory: application %q: the update changed its id: %w", id, chain.ErrInvalid)
+	}
+	if err := s.journal.audit("applications", id, a, false, applicationChange(a.History, events), applicationEvents(a.History, events)); err != nil {
+		u.restore(a)
+		return err
 	}
 	for i := range a.Components {
 		c := &a.Components[i]
@@ -108,6 +120,24 @@ func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.A
 		}
 	}
 	return nil
+}
+
+// applicationChange is the newest event of h from index before on, or nil.
+func applicationChange(h []chain.Event, before int) *change {
+	if len(h) <= before {
+		return nil
+	}
+	e := h[len(h)-1]
+	return &change{typ: e.Type, actor: e.Actor, rule: e.Rule.String()}
+}
+
+// applicationEvents are the events of h from index from on.
+func applicationEvents(h []chain.Event, from int) []event {
+	var out []event
+	for i := from; i < len(h); i++ {
+		out = append(out, event{typ: h[i].Type, seq: i + 1, value: h[i]})
+	}
+	return out
 }
 
 // applicationUndo is what an UpdateApplication closure may change in

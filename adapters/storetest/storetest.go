@@ -40,6 +40,18 @@ type Stores struct {
 	Chain      ChainStore
 	Reports    ReportsStore
 	Desk       DeskStore
+	// Appeals is the appeal register (reports.Appeals); nil skips the
+	// Appeals group.
+	Appeals AppealStore
+	// Audit is the adapter's audit log; nil skips the Audit group.
+	Audit AuditStore
+	// TamperAudit changes the stored audit log behind the store's back, so
+	// the Audit group can check that VerifyAudit notices; nil skips those
+	// tests. See Tampering.
+	TamperAudit func(ctx context.Context, aggregate string, seq int, how Tampering) error
+	// Outbox is the adapter's transactional outbox; nil skips the Outbox
+	// group.
+	Outbox OutboxStore
 }
 
 // OnboardingStore is the onboarding.Store port plus the deadlines.SweepStore
@@ -74,6 +86,9 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Chain", func(t *testing.T) { t.Parallel(); runChain(t, h) })
 	t.Run("Reports", func(t *testing.T) { t.Parallel(); runReports(t, h) })
 	t.Run("Desk", func(t *testing.T) { t.Parallel(); runDesk(t, h) })
+	t.Run("Appeals", func(t *testing.T) { t.Parallel(); runAppeals(t, h) })
+	t.Run("Audit", func(t *testing.T) { t.Parallel(); runAudit(t, h) })
+	t.Run("Outbox", func(t *testing.T) { t.Parallel(); runOutbox(t, h) })
 }
 
 // RunBenchmarks runs the suite's benchmarks against h.
