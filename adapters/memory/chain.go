@@ -20,8 +20,10 @@ func (s *Store) CreateDefinition(_ context.Context, d *chain.Definition) error {
 		return conflict("definition", d.ID)
 	}
 	c := d.Clone()
-	if err := s.journal.audit("definitions", d.ID, c, true, nil, nil); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("definitions", d.ID, c, true, nil, nil); err != nil {
+			return err
+		}
 	}
 	s.definitions[d.ID] = c
 	return nil
@@ -61,8 +63,10 @@ func (s *Store) CreateApplication(_ context.Context, a *chain.Application) error
 	// The store's own history array, with the caller's spare capacity, so
 	// later updates append in place (see UpdateApplication).
 	c.History = append(make([]chain.Event, 0, cap(a.History)), a.History...)
-	if err := s.journal.audit("applications", a.ID, c, true, applicationChange(c.History, 0), applicationEvents(c.History, 0)); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("applications", a.ID, c, true, applicationChange(c.History, 0), applicationEvents(c.History, 0)); err != nil {
+			return err
+		}
 	}
 	s.applications[a.ID] = c
 	s.indexTimers(c.Timers()...)
@@ -106,9 +110,11 @@ func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.A
 		u.restore(a)
 		return fmt.Errorf("memory: application %q: the update changed its id: %w", id, chain.ErrInvalid)
 	}
-	if err := s.journal.audit("applications", id, a, false, applicationChange(a.History, events), applicationEvents(a.History, events)); err != nil {
-		u.restore(a)
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("applications", id, a, false, applicationChange(a.History, events), applicationEvents(a.History, events)); err != nil {
+			u.restore(a)
+			return err
+		}
 	}
 	for i := range a.Components {
 		c := &a.Components[i]

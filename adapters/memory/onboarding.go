@@ -30,8 +30,10 @@ func (s *Store) CreateBody(_ context.Context, b onboarding.Body) error {
 	if _, ok := s.unique["bin:"+b.BIN]; ok {
 		return conflict("body with BIN", b.BIN)
 	}
-	if err := s.journal.audit("bodies", b.ID, b, true, nil, nil); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("bodies", b.ID, b, true, nil, nil); err != nil {
+			return err
+		}
 	}
 	s.bodies[b.ID] = b
 	s.unique["bin:"+b.BIN] = b.ID
@@ -72,8 +74,10 @@ func (s *Store) CreateService(_ context.Context, v onboarding.StateService) erro
 	if _, ok := s.unique["register:"+v.RegisterNumber]; ok {
 		return conflict("service with register number", v.RegisterNumber)
 	}
-	if err := s.journal.audit("services", v.ID, v, true, nil, nil); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("services", v.ID, v, true, nil, nil); err != nil {
+			return err
+		}
 	}
 	s.services[v.ID] = cloneService(v)
 	s.unique["register:"+v.RegisterNumber] = v.ID
@@ -115,8 +119,10 @@ func (s *Store) CreateOnboarding(_ context.Context, o *onboarding.Onboarding) er
 		return conflict("onboarding of service "+o.ServiceID+" with body", o.BodyID)
 	}
 	c := o.Clone()
-	if err := s.journal.audit("onboardings", o.ID, c, true, onboardingChange(c.History, 0), onboardingEvents(c.History, 0)); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("onboardings", o.ID, c, true, onboardingChange(c.History, 0), onboardingEvents(c.History, 0)); err != nil {
+			return err
+		}
 	}
 	s.onboardings[o.ID] = c
 	s.unique[pair] = o.ID
@@ -168,8 +174,10 @@ func (s *Store) UpdateOnboarding(_ context.Context, id string, fn func(*onboardi
 	if o.ID != id {
 		return fmt.Errorf("memory: onboarding %q: the update changed its id: %w", id, onboarding.ErrInvalid)
 	}
-	if err := s.journal.audit("onboardings", id, o, false, onboardingChange(o.History, events), onboardingEvents(o.History, events)); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("onboardings", id, o, false, onboardingChange(o.History, events), onboardingEvents(o.History, events)); err != nil {
+			return err
+		}
 	}
 	saved = true
 	// DueFirings reads the timers' schedules in place; only whether the
@@ -261,8 +269,10 @@ func (s *Store) CreateRequest(_ context.Context, r *onboarding.InfoRequest) erro
 		return conflict("request", r.ID)
 	}
 	c := r.Clone()
-	if err := s.journal.audit("requests", r.ID, c, true, requestChange(c), nil); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("requests", r.ID, c, true, requestChange(c), nil); err != nil {
+			return err
+		}
 	}
 	s.requests[r.ID] = c
 	return nil
@@ -365,8 +375,10 @@ func (s *Store) UpdateLedger(_ context.Context, key onboarding.LedgerKey, fn fun
 		return err
 	}
 	work.Key = key
-	if err := s.journal.audit("ledgers", key.String(), work, false, onboardingChange(work.History, len(l.History)), onboardingEvents(work.History, len(l.History))); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("ledgers", key.String(), work, false, onboardingChange(work.History, len(l.History)), onboardingEvents(work.History, len(l.History))); err != nil {
+			return err
+		}
 	}
 	s.ledgers[key] = work
 	s.indexTimers(work.Timers()...)
@@ -397,8 +409,10 @@ func (s *Store) CreateQualityTraining(_ context.Context, q *onboarding.QualityTr
 		return conflict("quality training", q.ID)
 	}
 	c := q.Clone()
-	if err := s.journal.audit("quality_trainings", q.ID, c, true, onboardingChange(c.History, 0), onboardingEvents(c.History, 0)); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("quality_trainings", q.ID, c, true, onboardingChange(c.History, 0), onboardingEvents(c.History, 0)); err != nil {
+			return err
+		}
 	}
 	s.trainings[q.ID] = c
 	s.indexTimers(q.Timer)
@@ -429,8 +443,10 @@ func (s *Store) UpdateQualityTraining(_ context.Context, id string, fn func(*onb
 		return err
 	}
 	work.ID = id
-	if err := s.journal.audit("quality_trainings", id, work, false, onboardingChange(work.History, len(q.History)), onboardingEvents(work.History, len(q.History))); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("quality_trainings", id, work, false, onboardingChange(work.History, len(q.History)), onboardingEvents(work.History, len(q.History))); err != nil {
+			return err
+		}
 	}
 	s.trainings[id] = work
 	s.indexTimers(work.Timer)

@@ -45,8 +45,10 @@ func (s *Store) CreateAppeal(_ context.Context, a reports.Appeal) error {
 	if _, ok := r.appeals[a.ID]; ok {
 		return conflict("appeal", a.ID)
 	}
-	if err := s.journal.audit("appeals", a.ID, a, true, nil, nil); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("appeals", a.ID, a, true, nil, nil); err != nil {
+			return err
+		}
 	}
 	r.appeals[a.ID] = a
 	k := appealKey{a.ReceivedAt.UnixNano(), a.ID}
@@ -125,8 +127,10 @@ func (s *Store) CreateMonthly(_ context.Context, m *reports.MonthlyReport) error
 		return conflict("month", m.Period.String())
 	}
 	c := m.Clone()
-	if err := s.journal.audit("monthly_reports", m.Period.String(), c, true, onboardingChange(c.History, 0), onboardingEvents(c.History, 0)); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("monthly_reports", m.Period.String(), c, true, onboardingChange(c.History, 0), onboardingEvents(c.History, 0)); err != nil {
+			return err
+		}
 	}
 	s.reports.monthly[m.Period] = c
 	s.indexTimers(c.Timers()...)
@@ -157,8 +161,10 @@ func (s *Store) UpdateMonthly(_ context.Context, p reports.Period, fn func(*repo
 		return err
 	}
 	work.Period = p
-	if err := s.journal.audit("monthly_reports", p.String(), work, false, onboardingChange(work.History, len(m.History)), onboardingEvents(work.History, len(m.History))); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("monthly_reports", p.String(), work, false, onboardingChange(work.History, len(m.History)), onboardingEvents(work.History, len(m.History))); err != nil {
+			return err
+		}
 	}
 	s.reports.monthly[p] = work.Clone()
 	s.indexTimers(s.reports.monthly[p].Timers()...)
@@ -187,8 +193,10 @@ func (s *Store) CreateReconciliation(_ context.Context, r *reports.Reconciliatio
 		return conflict("reconciliation", r.ID)
 	}
 	c := r.Clone()
-	if err := s.journal.audit("reconciliations", r.ID, c, true, onboardingChange(c.History, 0), onboardingEvents(c.History, 0)); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("reconciliations", r.ID, c, true, onboardingChange(c.History, 0), onboardingEvents(c.History, 0)); err != nil {
+			return err
+		}
 	}
 	s.reports.reconciliations[r.ID] = c
 	s.indexTimers(c.Timers()...)
@@ -219,8 +227,10 @@ func (s *Store) UpdateReconciliation(_ context.Context, id string, fn func(*repo
 		return err
 	}
 	work.ID = id
-	if err := s.journal.audit("reconciliations", id, work, false, onboardingChange(work.History, len(r.History)), onboardingEvents(work.History, len(r.History))); err != nil {
-		return err
+	if !s.journal.off {
+		if err := s.journal.audit("reconciliations", id, work, false, onboardingChange(work.History, len(r.History)), onboardingEvents(work.History, len(r.History))); err != nil {
+			return err
+		}
 	}
 	s.reports.reconciliations[id] = work.Clone()
 	s.indexTimers(s.reports.reconciliations[id].Timers()...)

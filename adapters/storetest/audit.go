@@ -317,6 +317,43 @@ func runAudit(t *testing.T, h Harness) {
 		require.NoError(t, b.audit.VerifyAudit(b.ctx))
 	})
 
+	t.Run("RequestAndLedgerAreAuditedTogether", func(t *testing.T) {
+		t.Parallel()
+		b := setupAudit(t, h)
+		r := b.ask(t, "r-1", b.ministry.ID, b.at(time.March, 18, 10))
+		key := onboarding.LedgerKey{BodyID: b.ministry.ID, Period: "2025-03"}
+		answer := func(err error) error {
+			return b.store.AnswerRequest(b.ctx, r.ID, key, func(r *onboarding.InfoRequest, l *onboarding.RefusalLedger) error {
+				at := b.at(time.March, 19, 11)
+				r.Answer = &onboarding.Answer{Kind: onboarding.Refused, At: at, By: "body-clerk", Text: "no", Recorded: at}
+				l.Refusals = append(l.Refusals, onboarding.Refusal{RequestID: r.ID, At: at, Text: "no"})
+				l.History = append(l.History, onboarding.Event{Seq: len(l.History) + 1, Type: "refusal.recorded", Actor: "body-clerk",
+					Rule: deadlines.Cite(deadlines.Rules130, 12), At: at, Recorded: at})
+				return err
+			})
+		}
+		boom := errors.New("boom")
+		require.ErrorIs(t, answer(boom), boom)
+		require.Len(t, b.trail(t, "requests/r-1"), 1, "a failed answer is not audited")
+		require.Empty(t, b.trail(t, "ledgers/"+key.String()), "nor the ledger it would have created")
+		require.NoError(t, answer(nil))
+
+		type want struct{ typ, actor, rule string }
+		summary := func(trail []audit.Entry) []want {
+			b.requireChained(t, trail)
+			out := make([]want, len(trail))
+			for i, e := range trail {
+				out[i] = want{e.Type, e.Actor, e.Rule}
+			}
+			return out
+		}
+		require.Equal(t, []want{{"asked", "ucc-operator", "Rules130 p.10"}, {"answered: " + onboarding.Refused.String(), "body-clerk", "Rules130 p.11"}},
+			summary(b.trail(t, "requests/r-1")))
+		require.Equal(t, []want{{"created", "system", ""}, {"refusal.recorded", "body-clerk", "Rules130 p.12"}},
+			summary(b.trail(t, "ledgers/"+key.String())), "the ledger is created empty, then changed, in the answer's transaction")
+		require.NoError(t, b.audit.VerifyAudit(b.ctx))
+	})
+
 	t.Run("VerifyFindsTampering", func(t *testing.T) {
 		t.Parallel()
 		const n = 7 // the lifecycle's entries

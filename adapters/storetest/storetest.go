@@ -5,6 +5,13 @@
 //
 //	func TestConformance(t *testing.T) { storetest.Run(t, harness{}) }
 //	func BenchmarkConformance(b *testing.B) { storetest.RunBenchmarks(b, harness{}) }
+//
+// Run groups the tests by feature: Timers, Onboarding, Chain, Reports,
+// Desk, Appeals, Audit and Outbox. A group whose store is nil in Stores is
+// skipped. The Audit group's tamper tests need Stores.TamperAudit, a hook
+// that edits, deletes or moves one stored audit entry behind the store's
+// back; a harness that offers it should stop verifying the audit log at
+// clean-up once it was called.
 package storetest
 
 import (
