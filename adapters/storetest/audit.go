@@ -24,7 +24,8 @@ import (
 // "system" when the change recorded no event), when it was stored, and
 // the digests of the aggregate before and after, chained to the
 // aggregate's previous entry with audit.Next. A change that is rolled back
-// leaves no entry.
+// leaves no entry. The time is the adapter's wall clock (the suite checks
+// that it falls within the test).
 //
 // Aggregates are named "<table>/<key>": "onboardings/<id>",
 // "applications/<id>", "timers/<id>", "requests/<id>",
@@ -74,7 +75,7 @@ type auditBundle struct {
 	*onboardingBundle
 	stores Stores
 	audit  AuditStore
-	began  time.Time // the wall clock before the first change (stores stamp entries with theirs)
+	began  time.Time // the wall clock before the first change: stores stamp entries with theirs
 }
 
 func setupAudit(t testing.TB, h Harness) *auditBundle {
@@ -83,7 +84,7 @@ func setupAudit(t testing.TB, h Harness) *auditBundle {
 	if stores.Audit == nil || stores.Onboarding == nil {
 		t.Skip("the adapter keeps no audit log (Stores.Audit or Stores.Onboarding is nil)")
 	}
-	began := time.Now().Add(-time.Second)
+	began := deadlines.SystemClock{}.Now().Add(-time.Second)
 	return &auditBundle{onboardingBundle: onboardingWith(t, stores.Onboarding), stores: stores, audit: stores.Audit, began: began}
 }
 
@@ -104,7 +105,7 @@ func (b *auditBundle) requireChained(t testing.TB, trail []audit.Entry) {
 		require.Equal(t, i+1, e.Seq, "%s: numbered in order", e.Aggregate)
 		require.NotEmpty(t, e.Actor, "%s #%d: an actor", e.Aggregate, e.Seq)
 		require.NotEmpty(t, e.After, "%s #%d: the digest after", e.Aggregate, e.Seq)
-		require.False(t, e.At.Before(b.began) || e.At.After(time.Now().Add(time.Second)), "%s #%d: stored at %s, during the test", e.Aggregate, e.Seq, e.At)
+		require.False(t, e.At.Before(b.began) || e.At.After(deadlines.SystemClock{}.Now().Add(time.Second)), "%s #%d: stored at %s, during the test", e.Aggregate, e.Seq, e.At)
 		prev := (*audit.Entry)(nil)
 		if i == 0 {
 			require.Empty(t, e.Before, "%s: created from nothing", e.Aggregate)

@@ -56,7 +56,7 @@ func setupOutbox(t testing.TB, h Harness) *outboxBundle {
 	if stores.Outbox == nil || stores.Onboarding == nil {
 		t.Skip("the adapter keeps no outbox (Stores.Outbox or Stores.Onboarding is nil)")
 	}
-	return &outboxBundle{onboardingBundle: onboardingWith(t, stores.Onboarding), stores: stores, outbox: stores.Outbox, now: time.Now().Add(time.Minute)}
+	return &outboxBundle{onboardingBundle: onboardingWith(t, stores.Onboarding), stores: stores, outbox: stores.Outbox, now: deadlines.SystemClock{}.Now().Add(time.Minute)}
 }
 
 // createWithEvents stores an onboarding of the bundle's service whose
