@@ -17,7 +17,8 @@
 // ("onboardings/<id>", key "<aggregate>/<event seq>", topic
 // "<table>.<event type>"), so one interface covers both adapters.
 // Entries and messages are stamped by the clock given WithClock (the wall
-// clock by default).
+// clock by default). Like the database's, the log and the outbox grow with
+// every change: undelivered messages stay until a Relay acknowledges them.
 //
 // Auditing costs a JSON encoding and a SHA-256 per change, several times
 // the cost of an in-place transition. WithoutAudit turns both off; it is

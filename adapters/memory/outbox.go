@@ -85,7 +85,9 @@ func (s *Store) AckOutbox(_ context.Context, key string, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	m.deliveredAt, m.leasedUntil, m.lastError = at, time.Time{}, ""
+	// The key stays, so the event is never queued again; the payload,
+	// never read again, goes.
+	m.deliveredAt, m.leasedUntil, m.lastError, m.payload = at, time.Time{}, "", nil
 	q.pending = slices.DeleteFunc(q.pending, func(p *message) bool { return p == m })
 	return nil
 }

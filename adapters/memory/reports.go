@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/reports"
 )
 
@@ -46,7 +47,9 @@ func (s *Store) CreateAppeal(_ context.Context, a reports.Appeal) error {
 		return conflict("appeal", a.ID)
 	}
 	if !s.journal.off {
-		if err := s.journal.audit("appeals", a.ID, a, true, nil, nil); err != nil {
+		// The audit entry names who recorded the appeal, under p.14.
+		recorded := &change{typ: "appeal.recorded", actor: a.RecordedBy, rule: deadlines.Cite(deadlines.Rules130, 14).String()}
+		if err := s.journal.audit("appeals", a.ID, a, true, recorded, nil); err != nil {
 			return err
 		}
 	}

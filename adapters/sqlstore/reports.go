@@ -17,7 +17,12 @@ var (
 	appealDoc = doc[reports.Appeal]{kind: "appeal", table: "appeals", where: "id = ?",
 		cols: func(a *reports.Appeal) []col {
 			return []col{{"id", a.ID}, {"received_at", a.ReceivedAt.UnixNano()}, {"body_id", a.BodyID}, {"service_id", a.ServiceID}}
-		}}
+		},
+		// The audit entry names who recorded the appeal, under p.14.
+		history: func(a *reports.Appeal) (int, change) {
+			return 1, change{typ: "appeal.recorded", actor: a.RecordedBy, rule: deadlines.Cite(deadlines.Rules130, 14).String()}
+		},
+	}
 	monthlyDoc = doc[reports.MonthlyReport]{kind: "month", table: "monthly_reports", where: "period = ?",
 		cols:    func(m *reports.MonthlyReport) []col { return []col{{"period", m.Period.String()}} },
 		timers:  func(m *reports.MonthlyReport) []*deadlines.Timer { return m.Timers() },

@@ -290,7 +290,8 @@ func runAudit(t *testing.T, h Harness) {
 			require.Equal(t, []want{tc.first, tc.second, {"changed", "system", ""}}, got, "%s: the failed change left no entry", tc.name)
 		}
 
-		// Aggregates without a history: created by "system".
+		// Aggregates without a history: created by "system"; a timer
+		// cites the rule of its ledger; an appeal names who recorded it.
 		created := []string{"bodies/ministry", "services/" + b.service.ID}
 		if b.stores.Timers != nil {
 			tm, err := deadlines.NewTimer(b.cal, "t-1", "information", deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: p5}, at)
@@ -305,8 +306,14 @@ func runAudit(t *testing.T, h Harness) {
 			require.Equal(t, "Rules130 p.5", trail[1].Rule, "a timer's change cites the rule of its ledger entry")
 		}
 		if b.stores.Appeals != nil {
-			require.NoError(t, b.stores.Appeals.CreateAppeal(b.ctx, newAppeal("ap-1", at, "ministry")))
-			created = append(created, "appeals/ap-1")
+			a := newAppeal("ap-1", at, "ministry")
+			require.NoError(t, b.stores.Appeals.CreateAppeal(b.ctx, a))
+			trail := b.trail(t, "appeals/ap-1")
+			b.requireChained(t, trail)
+			require.Len(t, trail, 1)
+			require.Equal(t, "appeal.recorded", trail[0].Type)
+			require.Equal(t, a.RecordedBy, trail[0].Actor, "an appeal's entry names who recorded it")
+			require.Equal(t, "Rules130 p.14", trail[0].Rule)
 		}
 		for _, agg := range created {
 			trail := b.trail(t, agg)
