@@ -66,9 +66,10 @@ type record struct {
 }
 
 // prepare builds the record of a change of the aggregate table/id to v:
-// the newest of its events from index before on names the change (or
-// "created"/"changed" by "system" when there is none), and those events
-// go to the outbox. It only encodes; commit stores. The caller holds s.mu.
+// newest (the newest event the change recorded) names it, or, when nil,
+// it is "created" or "changed" by "system"; events, the ones the change
+// recorded, go to the outbox. It only encodes; commit stores. The caller
+// holds s.mu.
 func (j *journal) prepare(table, id string, v any, created bool, newest *change, events []event) (*record, error) {
 	var prev *audit.Entry
 	if t := j.trails[table+"/"+id]; !created && len(t) > 0 {

@@ -8,10 +8,10 @@
 //
 // Run groups the tests by feature: Timers, Onboarding, Chain, Reports,
 // Desk, Appeals, Audit and Outbox. A group whose store is nil in Stores is
-// skipped. The Audit group's tamper tests need Stores.TamperAudit, a hook
-// that edits, deletes or moves one stored audit entry behind the store's
-// back; a harness that offers it should stop verifying the audit log at
-// clean-up once it was called.
+// skipped (Appeals falls back on Reports). The Audit group's tamper tests
+// need Stores.TamperAudit, a hook that edits, deletes or moves one stored
+// audit entry behind the store's back; a harness that offers it should
+// stop verifying the audit log at clean-up once it was called.
 package storetest
 
 import (
@@ -47,8 +47,8 @@ type Stores struct {
 	Chain      ChainStore
 	Reports    ReportsStore
 	Desk       DeskStore
-	// Appeals is the appeal register (reports.Appeals); nil skips the
-	// Appeals group.
+	// Appeals is the appeal register (reports.Appeals); nil uses Reports,
+	// and the Appeals group is skipped when both are nil.
 	Appeals AppealStore
 	// Audit is the adapter's audit log; nil skips the Audit group.
 	Audit AuditStore
