@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qyzmet/qyzmet/adapters/memory"
 	"github.com/qyzmet/qyzmet/onboarding"
 )
 
@@ -12,8 +13,18 @@ import (
 // request, receipt, appointment, information, training, protocol: 7
 // transitions — on the memory adapter, and reports transitions per second.
 // Run it with -benchtime=100000x for the 100k-services figure.
+//
+// "unaudited" is the domain's throughput, on a store WithoutAudit;
+// "audited" is the memory store's default, which also appends an audit
+// entry (the aggregate's JSON digest) and queues the outbox messages of
+// every transition, and is compared with it in the same run.
 func BenchmarkLifecycle(b *testing.B) {
-	tb := setup(b)
+	b.Run("unaudited", func(b *testing.B) { benchLifecycle(b, memory.New(memory.WithoutAudit())) })
+	b.Run("audited", func(b *testing.B) { benchLifecycle(b, memory.New()) })
+}
+
+func benchLifecycle(b *testing.B, store *memory.Store) {
+	tb := setupStore(b, store)
 	tb.now(b, "2025-05-01 12:00")
 	at := func(s string) time.Time { return tb.at(b, s) }
 	ucc := onboarding.Signatory{FullName: "UCC Director", Position: "director"}

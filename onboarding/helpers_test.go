@@ -35,7 +35,13 @@ type testBundle struct {
 
 func setup(t testing.TB, opts ...onboarding.Option) *testBundle {
 	t.Helper()
-	b := &testBundle{ctx: context.Background(), cal: kz.Calendar(), store: memory.New()}
+	return setupStore(t, memory.New(), opts...)
+}
+
+// setupStore is setup on the given (empty) store.
+func setupStore(t testing.TB, store *memory.Store, opts ...onboarding.Option) *testBundle {
+	t.Helper()
+	b := &testBundle{ctx: context.Background(), cal: kz.Calendar(), store: store}
 	b.clock = deadlinestest.NewClock(b.at(t, "2025-03-17 12:00"))
 	var n atomic.Int64
 	opts = append([]onboarding.Option{onboarding.WithIDs(func() string { return "id-" + strconv.FormatInt(n.Add(1), 10) })}, opts...)

@@ -18,7 +18,13 @@ func (s *Store) CreateDefinition(_ context.Context, d *chain.Definition) error {
 	if _, ok := s.definitions[d.ID]; ok {
 		return conflict("definition", d.ID)
 	}
-	s.definitions[d.ID] = d.Clone()
+	c := d.Clone()
+	if !s.journal.off {
+		if err := s.journal.audit("definitions", d.ID, c, true, nil, nil); err != nil {
+			return err
+		}
+	}
+	s.definitions[d.ID] = c
 	return nil
 }
 
@@ -59,6 +65,11 @@ func (s *Store) CreateApplication(_ context.Context, a *chain.Application) error
 	in.History = nil
 	c := in.Clone()
 	c.History = append(make([]chain.Event, 0, cap(a.History)), a.History...)
+	if !s.journal.off {
+		if err := s.journal.audit("applications", a.ID, c, true, applicationChange(c.History, 0), applicationEvents(c.History, 0)); err != nil {
+			return err
+		}
+	}
 	s.applications[a.ID] = c
 	s.indexTimers(c.Timers()...)
 	return nil
@@ -115,11 +126,17 @@ func (s *Store) UpdateApplication(_ context.Context, id string, fn func(*chain.A
 			restoreApplication(a, &fields, components, data, appeals)
 		}
 	}()
+	events := len(a.History)
 	if err := fn(a); err != nil {
 		return err
 	}
 	if a.ID != id {
 		return fmt.Errorf("memory: application %q: the update changed its id: %w", id, chain.ErrInvalid)
+	}
+	if !s.journal.off {
+		if err := s.journal.audit("applications", id, a, false, applicationChange(a.History, events), applicationEvents(a.History, events)); err != nil {
+			return err
+		}
 	}
 	saved = true
 	for i := range a.Components {
@@ -141,6 +158,24 @@ const (
 	undoData       = 16
 	undoAppeals    = 4
 )
+
+// applicationChange is the newest event of h from index before on, or nil.
+func applicationChange(h []chain.Event, before int) *change {
+	if len(h) <= before {
+		return nil
+	}
+	e := h[len(h)-1]
+	return &change{typ: e.Type, actor: e.Actor, rule: e.Rule.String()}
+}
+
+// applicationEvents are the events of h from index from on.
+func applicationEvents(h []chain.Event, from int) []event {
+	var out []event
+	for i := from; i < len(h); i++ {
+		out = append(out, event{typ: h[i].Type, seq: i + 1, value: h[i]})
+	}
+	return out
+}
 
 type dataEntry struct{ k, v string }
 

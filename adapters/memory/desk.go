@@ -54,6 +54,16 @@ func (s *Store) saveDelivery(old, d *desk.Delivery) {
 	}
 }
 
+// deliveryChange is the newest stage a delivery recorded from index
+// before on, or nil.
+func deliveryChange(d *desk.Delivery, before int) *change {
+	if len(d.Stages) <= before {
+		return nil
+	}
+	st := d.Stages[len(d.Stages)-1]
+	return &change{typ: st.Stage.String(), actor: st.Actor, rule: st.Rule.String()}
+}
+
 func remove(ids []string, id string) []string {
 	return slices.DeleteFunc(slices.Clone(ids), func(x string) bool { return x == id })
 }
@@ -65,7 +75,13 @@ func (s *Store) CreateDelivery(_ context.Context, d *desk.Delivery) error {
 	if _, ok := s.deliveries[d.ID]; ok {
 		return conflict("delivery", d.ID)
 	}
-	s.saveDelivery(nil, d.Clone())
+	c := d.Clone()
+	if !s.journal.off {
+		if err := s.journal.audit("desk_deliveries", d.ID, c, true, deliveryChange(c, 0), nil); err != nil {
+			return err
+		}
+	}
+	s.saveDelivery(nil, c)
 	return nil
 }
 
@@ -94,6 +110,11 @@ func (s *Store) UpdateDelivery(_ context.Context, id string, fn func(*desk.Deliv
 	}
 	if work.ID != id {
 		return fmt.Errorf("memory: delivery %q: the update changed its id: %w", id, desk.ErrInvalid)
+	}
+	if !s.journal.off {
+		if err := s.journal.audit("desk_deliveries", id, work, false, deliveryChange(work, len(d.Stages)), nil); err != nil {
+			return err
+		}
 	}
 	s.saveDelivery(d, work.Clone())
 	return nil

@@ -18,11 +18,28 @@ import (
 	"github.com/qyzmet/qyzmet/onboarding"
 )
 
-type harness struct{}
+// harness makes audited stores (the default), or unaudited ones
+// (memory.WithoutAudit), which have no audit log or outbox to test.
+type harness struct{ unaudited bool }
 
-func (harness) NewStores(context.Context, testing.TB) storetest.Stores {
+func (h harness) NewStores(_ context.Context, tb testing.TB) storetest.Stores {
+	if h.unaudited {
+		m := memory.New(memory.WithoutAudit())
+		return storetest.Stores{Timers: m, Onboarding: m, Chain: m, Reports: m, Desk: m, Appeals: m}
+	}
 	m := memory.New()
-	return storetest.Stores{Timers: m, Onboarding: m, Chain: m, Reports: m, Desk: m}
+	tampered := false
+	// Whatever a test did, unless it tampered, the audit chains still verify.
+	tb.Cleanup(func() {
+		if !tampered {
+			require.NoError(tb, m.VerifyAudit(context.Background()))
+		}
+	})
+	return storetest.Stores{Timers: m, Onboarding: m, Chain: m, Reports: m, Desk: m, Appeals: m, Audit: m, Outbox: m,
+		TamperAudit: func(_ context.Context, aggregate string, seq int, how storetest.Tampering) error {
+			tampered = true
+			return memory.TamperAudit(m, aggregate, seq, how)
+		}}
 }
 
 func (harness) Capabilities() storetest.Capabilities { return storetest.Capabilities{} }
@@ -33,6 +50,16 @@ func TestConformance(t *testing.T) {
 }
 
 func BenchmarkConformance(b *testing.B) { storetest.RunBenchmarks(b, harness{}) }
+
+// The same suite without the audit log and the outbox: what they cost.
+func TestConformanceUnaudited(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, harness{unaudited: true})
+}
+
+func BenchmarkConformanceUnaudited(b *testing.B) {
+	storetest.RunBenchmarks(b, harness{unaudited: true})
+}
 
 // The memory store updates an onboarding in place under its lock; a
 // closure that panics must leave it as it was, and the lock released.

@@ -30,6 +30,11 @@ func (s *Store) CreateBody(_ context.Context, b onboarding.Body) error {
 	if _, ok := s.unique["bin:"+b.BIN]; ok {
 		return conflict("body with BIN", b.BIN)
 	}
+	if !s.journal.off {
+		if err := s.journal.audit("bodies", b.ID, b, true, nil, nil); err != nil {
+			return err
+		}
+	}
 	s.bodies[b.ID] = b
 	s.unique["bin:"+b.BIN] = b.ID
 	return nil
@@ -68,6 +73,11 @@ func (s *Store) CreateService(_ context.Context, v onboarding.StateService) erro
 	}
 	if _, ok := s.unique["register:"+v.RegisterNumber]; ok {
 		return conflict("service with register number", v.RegisterNumber)
+	}
+	if !s.journal.off {
+		if err := s.journal.audit("services", v.ID, v, true, nil, nil); err != nil {
+			return err
+		}
 	}
 	s.services[v.ID] = cloneService(v)
 	s.unique["register:"+v.RegisterNumber] = v.ID
@@ -109,6 +119,11 @@ func (s *Store) CreateOnboarding(_ context.Context, o *onboarding.Onboarding) er
 		return conflict("onboarding of service "+o.ServiceID+" with body", o.BodyID)
 	}
 	c := o.Clone()
+	if !s.journal.off {
+		if err := s.journal.audit("onboardings", o.ID, c, true, onboardingChange(c.History, 0), onboardingEvents(c.History, 0)); err != nil {
+			return err
+		}
+	}
 	s.onboardings[o.ID] = c
 	s.unique[pair] = o.ID
 	if scheduled(c.Timers) {
@@ -152,12 +167,17 @@ func (s *Store) UpdateOnboarding(_ context.Context, id string, fn func(*onboardi
 			u.restore(o)
 		}
 	}()
-	was := scheduled(o.Timers)
+	was, events := scheduled(o.Timers), len(o.History)
 	if err := fn(o); err != nil {
 		return err
 	}
 	if o.ID != id {
 		return fmt.Errorf("memory: onboarding %q: the update changed its id: %w", id, onboarding.ErrInvalid)
+	}
+	if !s.journal.off {
+		if err := s.journal.audit("onboardings", id, o, false, onboardingChange(o.History, events), onboardingEvents(o.History, events)); err != nil {
+			return err
+		}
 	}
 	saved = true
 	// DueFirings reads the timers' schedules in place; only whether the
@@ -248,7 +268,13 @@ func (s *Store) CreateRequest(_ context.Context, r *onboarding.InfoRequest) erro
 	if _, ok := s.requests[r.ID]; ok {
 		return conflict("request", r.ID)
 	}
-	s.requests[r.ID] = r.Clone()
+	c := r.Clone()
+	if !s.journal.off {
+		if err := s.journal.audit("requests", r.ID, c, true, requestChange(c), nil); err != nil {
+			return err
+		}
+	}
+	s.requests[r.ID] = c
 	return nil
 }
 
@@ -274,23 +300,55 @@ func (s *Store) AnswerRequest(_ context.Context, id string, key onboarding.Ledge
 	}
 	work := r.Clone()
 	var ledger *onboarding.RefusalLedger
+	var created *record // the new ledger's first audit entry, as sqlstore writes it
+	events := 0
 	if key != (onboarding.LedgerKey{}) {
 		if l, ok := s.ledgers[key]; ok {
-			ledger = l.Clone()
+			ledger, events = l.Clone(), len(l.History)
 		} else {
 			ledger = &onboarding.RefusalLedger{Key: key}
+			var err error
+			if created, err = s.journal.prepare("ledgers", key.String(), ledger, true, nil, nil); err != nil {
+				return err
+			}
 		}
 	}
 	if err := fn(work, ledger); err != nil {
 		return err
 	}
-	s.requests[id] = work
+	rec, err := s.journal.prepare("requests", id, work, false, requestChange(work), nil)
+	if err != nil {
+		return err
+	}
 	if ledger != nil {
 		ledger.Key = key
+		lc, le := onboardingChange(ledger.History, events), onboardingEvents(ledger.History, events)
+		var changed *record
+		if created != nil { // the change chains after the creation, not committed yet
+			changed, err = s.journal.prepareAfter(&created.entry, "ledgers", key.String(), ledger, false, lc, le)
+		} else {
+			changed, err = s.journal.prepare("ledgers", key.String(), ledger, false, lc, le)
+		}
+		if err != nil {
+			return err
+		}
+		s.journal.commit(created)
+		s.journal.commit(changed)
 		s.ledgers[key] = ledger
 		s.indexTimers(ledger.Timers()...)
 	}
+	s.journal.commit(rec)
+	s.requests[id] = work
 	return nil
+}
+
+// requestChange is what a request's state says of its newest change, as
+// sqlstore records it.
+func requestChange(r *onboarding.InfoRequest) *change {
+	if r.Answer == nil {
+		return &change{typ: "asked", actor: r.SentBy, rule: "Rules130 p.10"}
+	}
+	return &change{typ: "answered: " + r.Answer.Kind.String(), actor: r.Answer.By, rule: "Rules130 p.11"}
 }
 
 // GetLedger implements onboarding.Requests.
@@ -317,6 +375,11 @@ func (s *Store) UpdateLedger(_ context.Context, key onboarding.LedgerKey, fn fun
 		return err
 	}
 	work.Key = key
+	if !s.journal.off {
+		if err := s.journal.audit("ledgers", key.String(), work, false, onboardingChange(work.History, len(l.History)), onboardingEvents(work.History, len(l.History))); err != nil {
+			return err
+		}
+	}
 	s.ledgers[key] = work
 	s.indexTimers(work.Timers()...)
 	return nil
@@ -345,7 +408,13 @@ func (s *Store) CreateQualityTraining(_ context.Context, q *onboarding.QualityTr
 	if _, ok := s.trainings[q.ID]; ok {
 		return conflict("quality training", q.ID)
 	}
-	s.trainings[q.ID] = q.Clone()
+	c := q.Clone()
+	if !s.journal.off {
+		if err := s.journal.audit("quality_trainings", q.ID, c, true, onboardingChange(c.History, 0), onboardingEvents(c.History, 0)); err != nil {
+			return err
+		}
+	}
+	s.trainings[q.ID] = c
 	s.indexTimers(q.Timer)
 	return nil
 }
@@ -374,6 +443,11 @@ func (s *Store) UpdateQualityTraining(_ context.Context, id string, fn func(*onb
 		return err
 	}
 	work.ID = id
+	if !s.journal.off {
+		if err := s.journal.audit("quality_trainings", id, work, false, onboardingChange(work.History, len(q.History)), onboardingEvents(work.History, len(q.History))); err != nil {
+			return err
+		}
+	}
 	s.trainings[id] = work
 	s.indexTimers(work.Timer)
 	return nil

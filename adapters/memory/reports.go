@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/reports"
 )
 
@@ -44,6 +45,13 @@ func (s *Store) CreateAppeal(_ context.Context, a reports.Appeal) error {
 	r := &s.reports
 	if _, ok := r.appeals[a.ID]; ok {
 		return conflict("appeal", a.ID)
+	}
+	if !s.journal.off {
+		// The audit entry names who recorded the appeal, under p.14.
+		recorded := &change{typ: "appeal.recorded", actor: a.RecordedBy, rule: deadlines.Cite(deadlines.Rules130, 14).String()}
+		if err := s.journal.audit("appeals", a.ID, a, true, recorded, nil); err != nil {
+			return err
+		}
 	}
 	r.appeals[a.ID] = a
 	k := appealKey{a.ReceivedAt.UnixNano(), a.ID}
@@ -122,6 +130,11 @@ func (s *Store) CreateMonthly(_ context.Context, m *reports.MonthlyReport) error
 		return conflict("month", m.Period.String())
 	}
 	c := m.Clone()
+	if !s.journal.off {
+		if err := s.journal.audit("monthly_reports", m.Period.String(), c, true, onboardingChange(c.History, 0), onboardingEvents(c.History, 0)); err != nil {
+			return err
+		}
+	}
 	s.reports.monthly[m.Period] = c
 	s.indexTimers(c.Timers()...)
 	return nil
@@ -151,6 +164,11 @@ func (s *Store) UpdateMonthly(_ context.Context, p reports.Period, fn func(*repo
 		return err
 	}
 	work.Period = p
+	if !s.journal.off {
+		if err := s.journal.audit("monthly_reports", p.String(), work, false, onboardingChange(work.History, len(m.History)), onboardingEvents(work.History, len(m.History))); err != nil {
+			return err
+		}
+	}
 	s.reports.monthly[p] = work.Clone()
 	s.indexTimers(s.reports.monthly[p].Timers()...)
 	return nil
@@ -178,6 +196,11 @@ func (s *Store) CreateReconciliation(_ context.Context, r *reports.Reconciliatio
 		return conflict("reconciliation", r.ID)
 	}
 	c := r.Clone()
+	if !s.journal.off {
+		if err := s.journal.audit("reconciliations", r.ID, c, true, onboardingChange(c.History, 0), onboardingEvents(c.History, 0)); err != nil {
+			return err
+		}
+	}
 	s.reports.reconciliations[r.ID] = c
 	s.indexTimers(c.Timers()...)
 	return nil
@@ -207,6 +230,11 @@ func (s *Store) UpdateReconciliation(_ context.Context, id string, fn func(*repo
 		return err
 	}
 	work.ID = id
+	if !s.journal.off {
+		if err := s.journal.audit("reconciliations", id, work, false, onboardingChange(work.History, len(r.History)), onboardingEvents(work.History, len(r.History))); err != nil {
+			return err
+		}
+	}
 	s.reports.reconciliations[id] = work.Clone()
 	s.indexTimers(s.reports.reconciliations[id].Timers()...)
 	return nil

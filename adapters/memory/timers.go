@@ -36,12 +36,16 @@ type Store struct {
 	reports    reportMaps
 	deliveries map[string]*desk.Delivery
 	desk       deskIndex
+
+	journal journal // the audit log and the outbox (journal.go)
 }
 
 // New returns an empty Store. Values are copied on the way in and out, so
-// callers never share memory with the store, as with a database.
-func New() *Store {
-	return &Store{
+// callers never share memory with the store, as with a database. Every
+// state change is audited and its events queued in the outbox, as in
+// sqlstore, unless WithoutAudit is given.
+func New(opts ...Option) *Store {
+	s := &Store{
 		timers:      map[string]*deadlines.Timer{},
 		schedule:    map[string][]deadlines.Firing{},
 		claimed:     map[string]deadlines.Firing{},
@@ -60,7 +64,12 @@ func New() *Store {
 		reports:    newReportMaps(),
 		deliveries: map[string]*desk.Delivery{},
 		desk:       newDeskIndex(),
+		journal:    newJournal(),
 	}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // indexTimers records each timer's current Schedule for DueFirings; claimed
@@ -98,9 +107,25 @@ func (s *Store) CreateTimer(_ context.Context, t *deadlines.Timer) error {
 	if _, ok := s.timers[t.ID]; ok {
 		return fmt.Errorf("memory: timer %q: %w", t.ID, deadlines.ErrConflict)
 	}
-	s.timers[t.ID] = t.Clone()
+	c := t.Clone()
+	if !s.journal.off {
+		if err := s.journal.audit("timers", t.ID, c, true, timerChange(c, 0), nil); err != nil {
+			return err
+		}
+	}
+	s.timers[t.ID] = c
 	s.indexTimers(t)
 	return nil
+}
+
+// timerChange is the change a timer's ledger records from index before
+// on: its newest entry, or nil.
+func timerChange(t *deadlines.Timer, before int) *change {
+	if len(t.Ledger) <= before {
+		return nil
+	}
+	e := t.Ledger[len(t.Ledger)-1]
+	return &change{typ: e.Kind.String(), actor: "system", rule: e.Rule.String()}
 }
 
 // GetTimer returns a copy of the timer, or an error wrapping deadlines.ErrNotFound.
@@ -129,6 +154,11 @@ func (s *Store) UpdateTimer(_ context.Context, id string, fn func(*deadlines.Tim
 	}
 	if work.ID != id {
 		return fmt.Errorf("memory: timer %q: the update changed its id: %w", id, deadlines.ErrInvalid)
+	}
+	if !s.journal.off {
+		if err := s.journal.audit("timers", id, work, false, timerChange(work, len(t.Ledger)), nil); err != nil {
+			return err
+		}
 	}
 	s.timers[id] = work
 	s.indexTimers(work)

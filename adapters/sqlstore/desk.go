@@ -33,6 +33,13 @@ var deliveryDoc = doc[desk.Delivery]{
 		}
 		return []*deadlines.Timer{&d.Timer}
 	},
+	history: func(d *desk.Delivery) (int, change) {
+		if len(d.Stages) == 0 {
+			return 0, change{}
+		}
+		st := d.Stages[len(d.Stages)-1]
+		return len(d.Stages), change{typ: st.Stage.String(), actor: st.Actor, rule: st.Rule.String()}
+	},
 }
 
 // indexEscalations records the delivery's escalations, each once.

@@ -2,9 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,53 +12,6 @@ import (
 	"github.com/qyzmet/qyzmet/adapters/outbox"
 	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 )
-
-// TestOutboxCarriesEveryEventOfTheTransition: the events an application
-// records are in the outbox, in order, with idempotency keys, and a relay
-// delivers each once; a failing publisher leaves the message visible and
-// retried after its backoff.
-func TestOutboxCarriesEveryEventOfTheTransition(t *testing.T) {
-	t.Parallel()
-	b := setupAudit(t)
-	clock := deadlinestest.NewClock(time.Now().Add(time.Minute))
-	var mu sync.Mutex
-	var got []string
-	failFor := "received"
-	pub := outbox.PublisherFunc(func(_ context.Context, m outbox.Message) error {
-		mu.Lock()
-		defer mu.Unlock()
-		if strings.HasSuffix(m.Topic, "."+failFor) {
-			return errors.New("consumer down")
-		}
-		got = append(got, m.Topic+" "+m.Key[strings.LastIndex(m.Key, "/")+1:])
-		return nil
-	})
-	r, err := outbox.NewRelay(b.store, pub, clock, outbox.WithBackoff(func(int) time.Duration { return time.Minute }))
-	require.NoError(t, err)
-	res, err := r.Run(b.ctx)
-	require.NoError(t, err)
-	require.Equal(t, 3, res.Failed, "three receipts failed")
-	require.Equal(t, []string{
-		"applications.submitted 1", "applications.routed 2", "applications.completed 4",
-		"applications.routed 5", "applications.routed 6",
-	}, got)
-	pending, _, failing, err := b.store.OutboxStats(b.ctx)
-	require.NoError(t, err)
-	require.Equal(t, 3, pending)
-	require.Equal(t, 3, failing, "the failures are visible")
-
-	res, err = r.Run(b.ctx)
-	require.NoError(t, err)
-	require.Zero(t, res.Delivered+res.Failed, "nothing due before the backoff")
-	failFor = "none"
-	clock.Advance(2 * time.Minute)
-	res, err = r.Run(b.ctx)
-	require.NoError(t, err)
-	require.Equal(t, 3, res.Delivered)
-	pending, _, _, err = b.store.OutboxStats(b.ctx)
-	require.NoError(t, err)
-	require.Zero(t, pending)
-}
 
 // TestManyRelaysDeliverEachMessageOnce runs four relays with their own
 // pools against one PostgreSQL database holding 300 messages.

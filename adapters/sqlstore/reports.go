@@ -27,11 +27,13 @@ var (
 		cols:    func(m *reports.MonthlyReport) []col { return []col{{"period", m.Period.String()}} },
 		timers:  func(m *reports.MonthlyReport) []*deadlines.Timer { return m.Timers() },
 		history: func(m *reports.MonthlyReport) (int, change) { return newest(m.History) },
+		events:  func(m *reports.MonthlyReport, from int) []event { return eventsOf(m.History, from) },
 	}
 	reconciliationDoc = doc[reports.Reconciliation]{kind: "reconciliation", table: "reconciliations", where: "id = ?",
 		cols:    func(r *reports.Reconciliation) []col { return []col{{"id", r.ID}, {"period", r.Period.String()}} },
 		timers:  func(r *reports.Reconciliation) []*deadlines.Timer { return r.Timers() },
 		history: func(r *reports.Reconciliation) (int, change) { return newest(r.History) },
+		events:  func(r *reports.Reconciliation, from int) []event { return eventsOf(r.History, from) },
 	}
 )
 

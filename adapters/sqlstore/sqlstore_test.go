@@ -26,9 +26,7 @@ func (sqliteHarness) NewStores(ctx context.Context, tb testing.TB) storetest.Sto
 	require.NoError(tb, err)
 	tb.Cleanup(func() { s.Close() })
 	require.NoError(tb, s.Migrate(ctx))
-	// Whatever a test did, the audit chains still verify (runs before Close).
-	tb.Cleanup(func() { require.NoError(tb, s.VerifyAudit(context.Background())) })
-	return storetest.Stores{Timers: s, Onboarding: s, Chain: s, Reports: s, Desk: s}
+	return conformanceStores(tb, s)
 }
 
 func (sqliteHarness) Capabilities() storetest.Capabilities {
@@ -63,9 +61,7 @@ func (h postgresHarness) NewStores(ctx context.Context, tb testing.TB) storetest
 	require.NoError(tb, err)
 	tb.Cleanup(func() { s.Close() })
 	require.NoError(tb, s.Migrate(ctx))
-	// Whatever a test did, the audit chains still verify (runs before Close).
-	tb.Cleanup(func() { require.NoError(tb, s.VerifyAudit(context.Background())) })
-	return storetest.Stores{Timers: s, Onboarding: s, Chain: s, Reports: s, Desk: s}
+	return conformanceStores(tb, s)
 }
 
 func (postgresHarness) Capabilities() storetest.Capabilities {

@@ -70,9 +70,14 @@ func chainComponent(id, provider string, term int, requires ...string) chain.Com
 
 func setupChain(t testing.TB, h Harness) *chainBundle {
 	t.Helper()
+	return chainWith(t, h.NewStores(context.Background(), t))
+}
+
+// chainWith is setupChain on stores already made.
+func chainWith(t testing.TB, stores Stores) *chainBundle {
+	t.Helper()
 	ctx := context.Background()
 	c := kz.Calendar()
-	stores := h.NewStores(ctx, t)
 	b := &chainBundle{
 		ctx: ctx, cal: c, clock: deadlinestest.NewClock(epoch(c)), store: stores.Chain, catalogue: stores.Onboarding,
 		dispatcher: &chaintest.Dispatcher{}, recipient: "900101300017",

@@ -38,10 +38,16 @@ type onboardingBundle struct {
 
 func setupOnboarding(t testing.TB, h Harness) *onboardingBundle {
 	t.Helper()
+	return onboardingWith(t, h.NewStores(context.Background(), t).Onboarding)
+}
+
+// onboardingWith is setupOnboarding on stores already made.
+func onboardingWith(t testing.TB, store OnboardingStore) *onboardingBundle {
+	t.Helper()
 	ctx := context.Background()
 	c := kz.Calendar()
 	b := &onboardingBundle{
-		ctx: ctx, cal: c, store: h.NewStores(ctx, t).Onboarding,
+		ctx: ctx, cal: c, store: store,
 		clock: deadlinestest.NewClock(c.Date(2025, time.May, 1).Add(10 * time.Hour)),
 		far:   c.Date(2026, time.January, 1),
 	}

@@ -5,6 +5,13 @@
 //
 //	func TestConformance(t *testing.T) { storetest.Run(t, harness{}) }
 //	func BenchmarkConformance(b *testing.B) { storetest.RunBenchmarks(b, harness{}) }
+//
+// Run groups the tests by feature: Timers, Onboarding, Chain, Reports,
+// Desk, Appeals, Audit and Outbox. A group whose store is nil in Stores is
+// skipped (Appeals falls back on Reports). The Audit group's tamper tests
+// need Stores.TamperAudit, a hook that edits, deletes or moves one stored
+// audit entry behind the store's back; a harness that offers it should
+// stop verifying the audit log at clean-up once it was called.
 package storetest
 
 import (
@@ -40,6 +47,18 @@ type Stores struct {
 	Chain      ChainStore
 	Reports    ReportsStore
 	Desk       DeskStore
+	// Appeals is the appeal register (reports.Appeals); nil uses Reports,
+	// and the Appeals group is skipped when both are nil.
+	Appeals AppealStore
+	// Audit is the adapter's audit log; nil skips the Audit group.
+	Audit AuditStore
+	// TamperAudit changes the stored audit log behind the store's back, so
+	// the Audit group can check that VerifyAudit notices; nil skips those
+	// tests. See Tampering.
+	TamperAudit func(ctx context.Context, aggregate string, seq int, how Tampering) error
+	// Outbox is the adapter's transactional outbox; nil skips the Outbox
+	// group.
+	Outbox OutboxStore
 }
 
 // OnboardingStore is the onboarding.Store port plus the deadlines.SweepStore
@@ -74,6 +93,9 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Chain", func(t *testing.T) { t.Parallel(); runChain(t, h) })
 	t.Run("Reports", func(t *testing.T) { t.Parallel(); runReports(t, h) })
 	t.Run("Desk", func(t *testing.T) { t.Parallel(); runDesk(t, h) })
+	t.Run("Appeals", func(t *testing.T) { t.Parallel(); runAppeals(t, h) })
+	t.Run("Audit", func(t *testing.T) { t.Parallel(); runAudit(t, h) })
+	t.Run("Outbox", func(t *testing.T) { t.Parallel(); runOutbox(t, h) })
 }
 
 // RunBenchmarks runs the suite's benchmarks against h.

@@ -1,0 +1,79 @@
+package sqlstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/qyzmet/qyzmet/adapters/audit"
+	"github.com/qyzmet/qyzmet/adapters/sqlstore"
+	"github.com/qyzmet/qyzmet/adapters/storetest"
+)
+
+// conformanceStores are the stores the suite tests, all s. Whatever a test
+// did, unless it tampered with the audit log, the audit chains still
+// verify when it ends (the check runs before the store is closed).
+func conformanceStores(tb testing.TB, s *sqlstore.Store) storetest.Stores {
+	tampered := false
+	tb.Cleanup(func() {
+		if !tampered {
+			require.NoError(tb, s.VerifyAudit(context.Background()))
+		}
+	})
+	return storetest.Stores{Timers: s, Onboarding: s, Chain: s, Reports: s, Desk: s, Appeals: s, Audit: s, Outbox: s,
+		TamperAudit: func(ctx context.Context, aggregate string, seq int, how storetest.Tampering) error {
+			tampered = true
+			return tamperAudit(ctx, s, aggregate, seq, how)
+		}}
+}
+
+// tamperAudit changes one row of the audit table, as someone with write
+// access to the database could.
+func tamperAudit(ctx context.Context, s *sqlstore.Store, aggregate string, seq int, how storetest.Tampering) error {
+	q := func(query string) string { // the dialect's placeholders
+		if s.Dialect() != "postgres" {
+			return query
+		}
+		for i := 1; strings.Contains(query, "?"); i++ {
+			query = strings.Replace(query, "?", fmt.Sprintf("$%d", i), 1)
+		}
+		return query
+	}
+	var query string
+	args := []any{aggregate, seq}
+	switch how {
+	case storetest.EditEntry:
+		var raw string
+		if err := s.DB().QueryRowContext(ctx, q(`SELECT entry FROM audit WHERE aggregate = ? AND seq = ?`), aggregate, seq).Scan(&raw); err != nil {
+			return err
+		}
+		var e audit.Entry
+		if err := json.Unmarshal([]byte(raw), &e); err != nil {
+			return err
+		}
+		e.Actor += " (edited)"
+		edited, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		query, args = `UPDATE audit SET entry = ? WHERE aggregate = ? AND seq = ?`, append([]any{string(edited)}, args...)
+	case storetest.DeleteEntry:
+		query = `DELETE FROM audit WHERE aggregate = ? AND seq = ?`
+	case storetest.ReorderEntry:
+		query = `UPDATE audit SET id = (SELECT MAX(id) + 1 FROM audit) WHERE aggregate = ? AND seq = ?`
+	default:
+		return fmt.Errorf("tampering %v: unknown", how)
+	}
+	res, err := s.DB().ExecContext(ctx, q(query), args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("tampering %v with %s #%d: %d rows, %v", how, aggregate, seq, n, err)
+	}
+	return nil
+}
