@@ -83,6 +83,7 @@ func RunBenchmarks(b *testing.B, h Harness) {
 	b.Run("Chain", func(b *testing.B) { benchChain(b, h) })
 	b.Run("Reports", func(b *testing.B) { benchReports(b, h) })
 	b.Run("Desk", func(b *testing.B) { benchDesk(b, h) })
+	b.Run("Floor", func(b *testing.B) { benchFloor(b, h) })
 }
 
 // epoch is the suite's fixed "now": a Monday, 10:00 in Almaty.
