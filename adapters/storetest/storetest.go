@@ -74,6 +74,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Chain", func(t *testing.T) { t.Parallel(); runChain(t, h) })
 	t.Run("Reports", func(t *testing.T) { t.Parallel(); runReports(t, h) })
 	t.Run("Desk", func(t *testing.T) { t.Parallel(); runDesk(t, h) })
+	t.Run("Import", func(t *testing.T) { t.Parallel(); runImport(t, h) })
 }
 
 // RunBenchmarks runs the suite's benchmarks against h.
@@ -84,6 +85,7 @@ func RunBenchmarks(b *testing.B, h Harness) {
 	b.Run("Reports", func(b *testing.B) { benchReports(b, h) })
 	b.Run("Desk", func(b *testing.B) { benchDesk(b, h) })
 	b.Run("Floor", func(b *testing.B) { benchFloor(b, h) })
+	b.Run("Import", func(b *testing.B) { benchImport(b, h) })
 }
 
 // epoch is the suite's fixed "now": a Monday, 10:00 in Almaty.
