@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"strconv"
 	"strings"
 
 	"github.com/qyzmet/qyzmet/adapters/audit"
@@ -29,48 +30,39 @@ type importRow struct {
 }
 
 // ImportAppeals implements reports.AppealImporter: one transaction of
-// multi-row INSERTs, importBatch appeals (and as many audit entries) per
-// statement. An ID already stored is found through ON CONFLICT DO NOTHING
-// RETURNING id, one earlier in the import through a map of the IDs seen.
+// multi-row INSERTs (COPY on PostgreSQL, see copyAppeals), importBatch
+// appeals and as many audit entries per statement, while another goroutine
+// reads and encodes the next batch. An ID already stored is found through
+// ON CONFLICT DO NOTHING RETURNING id, one earlier in the import through a
+// map of the IDs seen.
 func (s *Store) ImportAppeals(ctx context.Context, appeals iter.Seq2[reports.Appeal, error]) (int, error) {
+	if s.d.name == "postgres" {
+		return s.copyAppeals(ctx, appeals)
+	}
 	n := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		n = 0
-		lines := map[string]int{}
-		batch := make([]importRow, 0, importBatch)
-		line := 0
-		for a, err := range appeals {
-			line++
-			if err != nil {
-				return fmt.Errorf("sqlstore: importing appeals: %w", err)
-			}
-			if _, dup := lines[a.ID]; dup {
-				return reports.DuplicateAppeal(line, a.ID)
-			}
-			lines[a.ID] = line
-			raw, err := json.Marshal(&a)
-			if err != nil {
-				return fmt.Errorf("sqlstore: encoding appeal %q: %w", a.ID, err)
-			}
-			entry := appealDoc.auditEntry(s, a.ID, &a, 0, "", audit.Digest(raw), nil)
-			rawEntry, err := json.Marshal(entry)
-			if err != nil {
-				return fmt.Errorf("sqlstore: encoding audit entry: %w", err)
-			}
-			batch = append(batch, importRow{line: line, a: a, doc: string(raw), entry: entry, raw: string(rawEntry)})
-			if len(batch) == importBatch {
-				if err := s.insertAppeals(ctx, tx, batch); err != nil {
-					return err
-				}
-				n += len(batch)
-				batch = batch[:0]
-			}
+		// The import may hold far more pages than the default 2 MB page
+		// cache; a bigger one for this connection saves re-reading them.
+		var cacheSize int
+		if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil {
+			return fmt.Errorf("sqlstore: importing appeals: %w", err)
 		}
-		if len(batch) > 0 {
-			if err := s.insertAppeals(ctx, tx, batch); err != nil {
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+			return fmt.Errorf("sqlstore: importing appeals: %w", err)
+		}
+		defer func() {
+			_, _ = tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.Itoa(cacheSize))
+		}()
+		batches, stop := s.encodeBatches(ctx, appeals, importBatch)
+		defer stop()
+		for b := range batches {
+			if b.err != nil {
+				return b.err
+			}
+			if err := s.insertAppeals(ctx, tx, b.rows); err != nil {
 				return err
 			}
-			n += len(batch)
+			n += len(b.rows)
 		}
 		return nil
 	})
@@ -78,6 +70,84 @@ func (s *Store) ImportAppeals(ctx context.Context, appeals iter.Seq2[reports.App
 		return 0, err
 	}
 	return n, nil
+}
+
+// encodedBatch is a batch of encoded appeals, or the error that ends the
+// import.
+type encodedBatch struct {
+	rows []importRow
+	err  error
+}
+
+// encodeBatches reads the import on its own goroutine, checks that no ID
+// repeats, encodes each appeal with its audit entry, and sends batches of
+// size appeals, then closes the channel; an error is sent as the last
+// batch. stop ends the reading early and waits for the goroutine.
+func (s *Store) encodeBatches(ctx context.Context, appeals iter.Seq2[reports.Appeal, error], size int) (<-chan encodedBatch, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	out := make(chan encodedBatch, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(out)
+		send := func(b encodedBatch) bool {
+			select {
+			case out <- b:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		lines := map[string]int{}
+		batch := make([]importRow, 0, size)
+		line := 0
+		for a, err := range appeals {
+			line++
+			if err != nil {
+				send(encodedBatch{err: fmt.Errorf("sqlstore: importing appeals: %w", err)})
+				return
+			}
+			if _, dup := lines[a.ID]; dup {
+				send(encodedBatch{err: reports.DuplicateAppeal(line, a.ID)})
+				return
+			}
+			lines[a.ID] = line
+			r, err := s.encodeAppeal(line, a)
+			if err != nil {
+				send(encodedBatch{err: err})
+				return
+			}
+			if batch = append(batch, r); len(batch) == size {
+				if !send(encodedBatch{rows: batch}) {
+					return
+				}
+				batch = make([]importRow, 0, size)
+			}
+		}
+		if len(batch) > 0 {
+			send(encodedBatch{rows: batch})
+		}
+	}()
+	return out, func() {
+		cancel()
+		for range out { // let a blocked send finish
+		}
+		<-done
+	}
+}
+
+// encodeAppeal encodes an appeal and its first audit entry.
+func (s *Store) encodeAppeal(line int, a reports.Appeal) (importRow, error) {
+	raw, err := json.Marshal(&a)
+	if err != nil {
+		return importRow{}, fmt.Errorf("sqlstore: encoding appeal %q: %w", a.ID, err)
+	}
+	entry := appealDoc.auditEntry(s, a.ID, &a, 0, "", audit.Digest(raw), nil)
+	rawEntry, err := json.Marshal(entry)
+	if err != nil {
+		return importRow{}, fmt.Errorf("sqlstore: encoding audit entry: %w", err)
+	}
+	return importRow{line: line, a: a, doc: string(raw), entry: entry, raw: string(rawEntry)}, nil
 }
 
 // insertAppeals inserts a batch of appeals and their audit entries; an ID
