@@ -86,6 +86,7 @@ func RunBenchmarks(b *testing.B, h Harness) {
 	b.Run("Desk", func(b *testing.B) { benchDesk(b, h) })
 	b.Run("Floor", func(b *testing.B) { benchFloor(b, h) })
 	b.Run("Import", func(b *testing.B) { benchImport(b, h) })
+	b.Run("Sweep", func(b *testing.B) { benchSweep(b, h) })
 }
 
 // epoch is the suite's fixed "now": a Monday, 10:00 in Almaty.
