@@ -21,6 +21,13 @@
 // GoString and LogValue mask it ("850101******"), errors never repeat it,
 // and no report prints it.
 //
+// Service.ImportAppeals enters a whole import (an iter.Seq2 of appeals, for
+// example decoded from a file as it is read) through the store's bulk path,
+// the AppealImporter port: every line is validated as RecordAppeal
+// validates, and the import is stored all or nothing. Each problem is a
+// *LineError naming the line; an ID already in the register is ErrConflict
+// (DuplicateAppeal).
+//
 // # The monthly report (p.14)
 //
 // A month is a calendar month in the UCC's zone (WithZone; the calendar's

@@ -24,7 +24,7 @@ var Points = map[int]string{
 	4:  "the Appendix 1 request form rendered from the onboarding: Appendix1From, WriteAppendix1CSV, WriteAppendix1JSON",
 	12: "the notice to the quality authority listing the refusals and the attached documents: NoticeFrom, WriteNoticeCSV, WriteNoticeJSON",
 	16: "reconciliation of a body's figures with the UCC's, one explanation per discrepancy, due immediately, closed when all are explained: DecodeFiguresCSV, DecodeFiguresJSON, Reconcile, Explain",
-	14: "the appeal register and the monthly analytical report (Appendix 2) to the quality authority and each providing body, due by the 5th of the next month: RecordAppeal, OpenMonth, Generate, Send, Acknowledge",
+	14: "the appeal register and the monthly analytical report (Appendix 2) to the quality authority and each providing body, due by the 5th of the next month: RecordAppeal, ImportAppeals, OpenMonth, Generate, Send, Acknowledge",
 }
 
 // LineError locates a problem in an imported file: the line (CSV) or the

@@ -123,31 +123,7 @@ func (s *Service) RecordAppeal(ctx context.Context, a Appeal, actor string) (App
 	if strings.TrimSpace(actor) == "" {
 		errs = append(errs, deadlines.Invalid(rule(14), "actor", "who records the appeal is required"))
 	}
-	var body onboarding.Body
-	if strings.TrimSpace(a.BodyID) != "" {
-		b, err := s.store.GetBody(ctx, a.BodyID)
-		switch {
-		case errors.Is(err, ErrNotFound):
-			errs = append(errs, deadlines.Invalid(rule(14), "body_id", "no body "+a.BodyID+" is registered"))
-		case err != nil:
-			errs = append(errs, &deadlines.RuleError{Rule: rule(14), Field: "body_id", Err: err})
-		case !b.Kind.Provider():
-			errs = append(errs, deadlines.Invalid(rule(14), "body_id", b.ID+" is a "+b.Kind.String()+", not a service provider"))
-		default:
-			body = b
-		}
-	}
-	if strings.TrimSpace(a.ServiceID) != "" {
-		svc, err := s.store.GetService(ctx, a.ServiceID)
-		switch {
-		case errors.Is(err, ErrNotFound):
-			errs = append(errs, deadlines.Invalid(rule(14), "service_id", "no service "+a.ServiceID+" is registered"))
-		case err != nil:
-			errs = append(errs, &deadlines.RuleError{Rule: rule(14), Field: "service_id", Err: err})
-		case body.ID != "" && !slices.Contains(svc.Providers, body.ID):
-			errs = append(errs, deadlines.Invalid(rule(14), "service_id", body.ID+" does not provide service "+svc.ID))
-		}
-	}
+	errs = append(errs, s.checkRefs(ctx, &a, &refCache{bodies: map[string]bodyRef{}, services: map[string]serviceRef{}})...)
 	if err := errors.Join(errs...); err != nil {
 		return Appeal{}, err
 	}

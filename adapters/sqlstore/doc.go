@@ -24,9 +24,11 @@
 // service–body pairs are database constraints. The rungs of every open
 // timer, wherever it lives, are rows of schedule, indexed by instant, which
 // is what the sweeper scans; claiming a rung inserts its key into claims
-// (the primary key makes it exactly once) and removes it from schedule in
-// the same transaction. Timers whose schedule did not change are not
-// re-indexed. All queries are parameterized.
+// (the (timer_id, key) primary key makes it exactly once) and removes it
+// from schedule in the same transaction. ClaimDue claims a batch of due
+// rungs in one statement on PostgreSQL and two on SQLite, where schedule
+// is clustered by instant (migration 009). Timers whose schedule did not
+// change are not re-indexed. All queries are parameterized.
 //
 // # Errors
 //

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qyzmet/qyzmet/adapters/sqlstore"
+	"github.com/qyzmet/qyzmet/adapters/storetest"
 )
 
 // seedSchedule fills the schedule with n open rungs due at 1…n ns after
@@ -25,6 +26,19 @@ func seedSchedule(tb testing.TB, s *sqlstore.Store, n int) {
 	}
 	_, err := s.DB().ExecContext(context.Background(), q, n)
 	require.NoError(tb, err)
+}
+
+var (
+	_ storetest.SweepSeeder = sqliteHarness{}
+	_ storetest.SweepSeeder = postgresHarness{}
+)
+
+func (sqliteHarness) SeedSchedule(_ context.Context, tb testing.TB, st storetest.Stores, n int) {
+	seedSchedule(tb, st.Timers.(*sqlstore.Store), n)
+}
+
+func (postgresHarness) SeedSchedule(_ context.Context, tb testing.TB, st storetest.Stores, n int) {
+	seedSchedule(tb, st.Timers.(*sqlstore.Store), n)
 }
 
 // benchSweep measures claiming 1,000 due rungs among a million open ones

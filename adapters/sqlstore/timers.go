@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/qyzmet/qyzmet/deadlines"
@@ -42,7 +41,7 @@ func (s *Store) indexTimer(ctx context.Context, tx *sql.Tx, t *deadlines.Timer) 
 		key := f.Key()
 		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO schedule (key, timer_id, at, firing)
 			SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT)
-			WHERE NOT EXISTS (SELECT 1 FROM claims WHERE key = ?)`), key, t.ID, f.At.UnixNano(), string(raw), key)
+			WHERE NOT EXISTS (SELECT 1 FROM claims WHERE timer_id = ? AND key = ?)`), key, t.ID, f.At.UnixNano(), string(raw), t.ID, key)
 		if err != nil {
 			return fmt.Errorf("sqlstore: indexing timer %q: %w", t.ID, err)
 		}
@@ -94,7 +93,7 @@ func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, erro
 		if won = n == 1; !won {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM schedule WHERE key = ?`), f.Key()); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM schedule WHERE timer_id = ? AND key = ?`), f.TimerID, f.Key()); err != nil {
 			return fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err)
 		}
 		return nil
@@ -104,84 +103,112 @@ func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, erro
 
 var _ deadlines.BatchClaimer = (*Store)(nil)
 
-// ClaimDue implements deadlines.BatchClaimer: one transaction deletes up to
-// limit due rows of the schedule (PostgreSQL skips rows another sweeper
-// has locked) and records them as claims.
+// ClaimDue implements deadlines.BatchClaimer. The due rungs are copied
+// into claims as they are (fired_at is a column, so no document is
+// decoded and encoded again) and deleted from schedule, in one round trip
+// on PostgreSQL and one immediate transaction on SQLite; only the rungs
+// whose claim this call inserted are returned, so one claimed through
+// ClaimFiring meanwhile is not.
 func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
 	var out []deadlines.Firing
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		out = out[:0]
-		rows, err := tx.QueryContext(ctx, s.q(`DELETE FROM schedule WHERE key IN
-			(SELECT key FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?`+s.d.skipLocked+`)
-			RETURNING firing`), now.UnixNano(), limit)
-		if err != nil {
-			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-		}
-		for rows.Next() {
-			var raw string
-			if err := rows.Scan(&raw); err != nil {
-				rows.Close()
-				return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-			}
-			var f deadlines.Firing
-			if err := json.Unmarshal([]byte(raw), &f); err != nil {
-				rows.Close()
-				return fmt.Errorf("sqlstore: decoding a due rung: %w", err)
-			}
-			f.FiredAt = now
-			out = append(out, f)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		slices.SortFunc(out, func(a, b deadlines.Firing) int { // RETURNING has no order
-			return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key()))
-		})
-		// Only the rungs whose claim this transaction inserts are this
-		// sweeper's: one claimed through ClaimFiring meanwhile is not.
-		won := make(map[string]bool, len(out))
-		const perInsert = 500
-		for start := 0; start < len(out); start += perInsert {
-			chunk := out[start:min(start+perInsert, len(out))]
-			args := make([]any, 0, 4*len(chunk))
-			for _, f := range chunk {
-				raw, err := json.Marshal(f)
-				if err != nil {
-					return err
-				}
-				args = append(args, f.Key(), f.TimerID, f.At.UnixNano(), string(raw))
-			}
-			query := `INSERT INTO claims (key, timer_id, at, firing) VALUES (?, ?, ?, ?)` + strings.Repeat(`, (?, ?, ?, ?)`, len(chunk)-1) + ` ON CONFLICT DO NOTHING RETURNING key`
-			keys, err := tx.QueryContext(ctx, s.q(query), args...)
+	var err error
+	if s.d.name == "postgres" {
+		// One statement: the due rows' ctids (locked, skipping the rows
+		// another sweeper holds), deleted by ctid (a TID scan, no index
+		// lookup), inserted into claims.
+		out, err = s.claimed(ctx, s.db, now, `WITH due AS (
+				SELECT ctid FROM schedule WHERE at <= $1 ORDER BY at, key LIMIT $2 FOR UPDATE SKIP LOCKED
+			), gone AS (
+				DELETE FROM schedule WHERE ctid = ANY (ARRAY (SELECT ctid FROM due))
+				RETURNING timer_id, key, at, firing
+			)
+			INSERT INTO claims (timer_id, key, at, firing, fired_at)
+			SELECT timer_id, key, at, firing, $3 FROM gone
+			ON CONFLICT DO NOTHING RETURNING firing`, now.UnixNano(), limit, now.UnixNano())
+	} else {
+		// SQLite's transaction is immediate, so both statements see the
+		// same first rows of the (at, key) clustered schedule: a contiguous
+		// range, copied and then deleted.
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			out, err = s.claimed(ctx, tx, now, `INSERT INTO claims (timer_id, key, at, firing, fired_at)
+				SELECT timer_id, key, at, firing, ? FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?
+				ON CONFLICT DO NOTHING RETURNING firing`, now.UnixNano(), now.UnixNano(), limit)
 			if err != nil {
-				return fmt.Errorf("sqlstore: recording claims: %w", err)
-			}
-			for keys.Next() {
-				var k string
-				if err := keys.Scan(&k); err != nil {
-					keys.Close()
-					return err
-				}
-				won[k] = true
-			}
-			keys.Close()
-			if err := keys.Err(); err != nil {
 				return err
 			}
-		}
-		out = slices.DeleteFunc(out, func(f deadlines.Firing) bool { return !won[f.Key()] })
-		return nil
-	})
+			_, err = tx.ExecContext(ctx, `DELETE FROM schedule WHERE (at, key) IN
+				(SELECT at, key FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?)`, now.UnixNano(), limit)
+			if err != nil {
+				return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		return nil, err
+	}
+	slices.SortFunc(out, func(a, b deadlines.Firing) int { // RETURNING has no order
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key()))
+	})
+	return out, nil
+}
+
+// claimed runs a claiming query that returns firing documents, and decodes
+// them with FiredAt set to now.
+func (s *Store) claimed(ctx context.Context, q querier, now time.Time, query string, args ...any) ([]deadlines.Firing, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
+	defer rows.Close()
+	var out []deadlines.Firing
+	var raw sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&raw); err != nil {
+			return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		}
+		var f deadlines.Firing
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return nil, fmt.Errorf("sqlstore: decoding a due rung: %w", err)
+		}
+		f.FiredAt = now
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
 	return out, nil
 }
 
-// Firings returns the claimed firings of a timer, earliest first.
+// Firings returns the claimed firings of a timer, earliest first; a rung
+// ClaimDue fired has its FiredAt from the fired_at column.
 func (s *Store) Firings(ctx context.Context, timerID string) ([]deadlines.Firing, error) {
-	return s.firings(ctx, `SELECT firing FROM claims WHERE timer_id = ? ORDER BY at, key`, timerID)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT firing, fired_at FROM claims WHERE timer_id = ? ORDER BY at, key`), timerID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: listing firings: %w", err)
+	}
+	defer rows.Close()
+	var out []deadlines.Firing
+	for rows.Next() {
+		var raw string
+		var firedAt sql.NullInt64
+		if err := rows.Scan(&raw, &firedAt); err != nil {
+			return nil, fmt.Errorf("sqlstore: listing firings: %w", err)
+		}
+		var f deadlines.Firing
+		if err := json.Unmarshal([]byte(raw), &f); err != nil {
+			return nil, fmt.Errorf("sqlstore: decoding firing: %w", err)
+		}
+		if firedAt.Valid {
+			f.FiredAt = time.Unix(0, firedAt.Int64)
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: listing firings: %w", err)
+	}
+	return out, nil
 }
 
 func (s *Store) firings(ctx context.Context, query string, args ...any) ([]deadlines.Firing, error) {

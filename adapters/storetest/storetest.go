@@ -96,6 +96,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Appeals", func(t *testing.T) { t.Parallel(); runAppeals(t, h) })
 	t.Run("Audit", func(t *testing.T) { t.Parallel(); runAudit(t, h) })
 	t.Run("Outbox", func(t *testing.T) { t.Parallel(); runOutbox(t, h) })
+	t.Run("Import", func(t *testing.T) { t.Parallel(); runImport(t, h) })
 }
 
 // RunBenchmarks runs the suite's benchmarks against h.
@@ -105,6 +106,9 @@ func RunBenchmarks(b *testing.B, h Harness) {
 	b.Run("Chain", func(b *testing.B) { benchChain(b, h) })
 	b.Run("Reports", func(b *testing.B) { benchReports(b, h) })
 	b.Run("Desk", func(b *testing.B) { benchDesk(b, h) })
+	b.Run("Floor", func(b *testing.B) { benchFloor(b, h) })
+	b.Run("Import", func(b *testing.B) { benchImport(b, h) })
+	b.Run("Sweep", func(b *testing.B) { benchSweep(b, h) })
 }
 
 // epoch is the suite's fixed "now": a Monday, 10:00 in Almaty.
