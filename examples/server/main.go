@@ -31,7 +31,6 @@ import (
 	"time"
 	_ "time/tzdata" // the calendar needs Asia/Almaty even where the system has no zone database
 
-	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/kz"
 	"github.com/qyzmet/qyzmet/examples/internal/demoapp"
 )
@@ -56,6 +55,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
 	dsn := fs.String("db", "sqlite://"+filepath.Join(os.TempDir(), "qyzmet-demo.db"), "database: sqlite:///path/file.db or postgres://…")
 	seed := fs.Bool("seed", true, "load the demo catalogue, one onboarding and one application if absent")
+	sweepEvery := fs.Duration("sweep-every", 30*time.Second, "how often the sweeper, redelivery and outbox relay run")
+	clockSpeed := fs.Float64("clock-speed", 1, "demo and tests: run the clock this many times faster from -clock-epoch")
+	clockEpoch := fs.String("clock-epoch", "", "demo and tests: the RFC 3339 instant the fast clock starts from")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -68,7 +70,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	clock := deadlines.SystemClock{}
+	if *sweepEvery <= 0 {
+		return fmt.Errorf("-sweep-every %v: must be positive", *sweepEvery)
+	}
+	clock, err := clockFrom(*clockSpeed, *clockEpoch)
+	if err != nil {
+		return err
+	}
 	app, err := demoapp.Open(ctx, demoapp.Config{DSN: *dsn, Calendar: cal, Clock: clock, Logger: logger})
 	if err != nil {
 		return err
@@ -81,7 +89,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	workers, stopWorkers := context.WithCancel(ctx)
 	workersDone := make(chan struct{})
-	go func() { defer close(workersDone); app.RunWorkers(workers, 30*time.Second) }()
+	go func() { defer close(workersDone); app.RunWorkers(workers, *sweepEvery) }()
 	defer func() { stopWorkers(); <-workersDone }()
 	srv := &http.Server{
 		Handler:           http.MaxBytesHandler(app.Handler, 1<<20),
