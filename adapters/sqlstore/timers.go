@@ -82,8 +82,8 @@ func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, erro
 	}
 	won := false
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO claims (key, timer_id, at, firing) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-			f.Key(), f.TimerID, f.At.UnixNano(), string(raw))
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO claims (key, timer_id, at, firing, pending_since) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+			f.Key(), f.TimerID, f.At.UnixNano(), string(raw), f.FiredAt.UnixNano())
 		if err != nil {
 			return fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err)
 		}
@@ -144,15 +144,15 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 		const perInsert = 500
 		for start := 0; start < len(out); start += perInsert {
 			chunk := out[start:min(start+perInsert, len(out))]
-			args := make([]any, 0, 4*len(chunk))
+			args := make([]any, 0, 5*len(chunk))
 			for _, f := range chunk {
 				raw, err := json.Marshal(f)
 				if err != nil {
 					return err
 				}
-				args = append(args, f.Key(), f.TimerID, f.At.UnixNano(), string(raw))
+				args = append(args, f.Key(), f.TimerID, f.At.UnixNano(), string(raw), now.UnixNano())
 			}
-			query := `INSERT INTO claims (key, timer_id, at, firing) VALUES (?, ?, ?, ?)` + strings.Repeat(`, (?, ?, ?, ?)`, len(chunk)-1) + ` ON CONFLICT DO NOTHING RETURNING key`
+			query := `INSERT INTO claims (key, timer_id, at, firing, pending_since) VALUES (?, ?, ?, ?, ?)` + strings.Repeat(`, (?, ?, ?, ?, ?)`, len(chunk)-1) + ` ON CONFLICT DO NOTHING RETURNING key`
 			keys, err := tx.QueryContext(ctx, s.q(query), args...)
 			if err != nil {
 				return fmt.Errorf("sqlstore: recording claims: %w", err)
@@ -177,6 +177,37 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 		return nil, err
 	}
 	return out, nil
+}
+
+var _ deadlines.Acknowledger = (*Store)(nil)
+
+// Unacknowledged implements deadlines.Acknowledger: claims still pending
+// (their handler has not succeeded) that were made before before.
+func (s *Store) Unacknowledged(ctx context.Context, before time.Time, limit int) ([]deadlines.Firing, error) {
+	return s.firings(ctx, `SELECT firing FROM claims WHERE pending_since IS NOT NULL AND pending_since < ? ORDER BY pending_since, key LIMIT ?`, before.UnixNano(), limit)
+}
+
+// AckFirings implements deadlines.Acknowledger: the claims of keys are
+// handled.
+func (s *Store) AckFirings(ctx context.Context, keys ...string) error {
+	unlock, err := s.lockWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	const perUpdate = 500
+	for start := 0; start < len(keys); start += perUpdate {
+		chunk := keys[start:min(start+perUpdate, len(keys))]
+		args := make([]any, len(chunk))
+		for i, k := range chunk {
+			args[i] = k
+		}
+		query := `UPDATE claims SET pending_since = NULL WHERE key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `)`
+		if _, err := s.db.ExecContext(ctx, s.q(query), args...); err != nil {
+			return fmt.Errorf("sqlstore: acknowledging firings: %w", err)
+		}
+	}
+	return nil
 }
 
 // Firings returns the claimed firings of a timer, earliest first.
