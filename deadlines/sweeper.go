@@ -34,9 +34,33 @@ type BatchClaimer interface {
 	ClaimDue(ctx context.Context, now time.Time, limit int) ([]Firing, error)
 }
 
+// Acknowledger is an optional SweepStore extension that makes a claimed
+// rung's handling survive a crash. A claim is recorded before its handler
+// runs, so a process that dies in between (or a handler that fails) would
+// leave the rung fired but never escalated. With an Acknowledger the
+// Sweeper acknowledges each claim once its handler has succeeded, and
+// every sweep first hands the claims still unacknowledged some time after
+// they were made to the handler again. Handlers are then called at least
+// once per claim and must be idempotent: the onboarding and chain handlers
+// record an escalation once per firing whatever the number of calls.
+type Acknowledger interface {
+	// Unacknowledged returns up to limit claimed firings not yet
+	// acknowledged whose FiredAt is before before, earliest first.
+	Unacknowledged(ctx context.Context, before time.Time, limit int) ([]Firing, error)
+	// AckFirings acknowledges the claims of keys. Acknowledging a claim
+	// twice, or a key never claimed, changes nothing and is not an error.
+	AckFirings(ctx context.Context, keys ...string) error
+}
+
+// redeliverAfter is how long a claim stays unacknowledged before a sweep
+// hands it to the handler again: long enough for the sweeper that claimed
+// it to finish handling it, short enough to escalate soon after a crash.
+const redeliverAfter = 5 * time.Minute
+
 // FiringHandler acts on a rung that fired: it raises the escalation. It
-// runs after the firing was claimed and is called once per claim; the
-// claimed Firing is the durable record of the escalation.
+// runs after the firing was claimed and is called once per claim, or at
+// least once when the store is an Acknowledger; the claimed Firing is the
+// durable record of the escalation.
 type FiringHandler func(ctx context.Context, f Firing) error
 
 // Sweeper finds the rungs due at the clock's now and fires each (timer,
@@ -72,6 +96,13 @@ func NewSweeper(store SweepStore, cal *Calendar, clock Clock, handle FiringHandl
 // It works in batches until nothing due is left unclaimed.
 func (s *Sweeper) Sweep(ctx context.Context) ([]Firing, error) {
 	now := s.clock.Now()
+	redelivered := s.redeliver(ctx, now)
+	claimed, err := s.sweep(ctx, now)
+	return claimed, errors.Join(redelivered, err)
+}
+
+// sweep claims and handles the rungs due at now.
+func (s *Sweeper) sweep(ctx context.Context, now time.Time) ([]Firing, error) {
 	if b, ok := s.store.(BatchClaimer); ok {
 		return s.sweepBatches(ctx, b, now)
 	}
@@ -100,10 +131,8 @@ func (s *Sweeper) Sweep(ctx context.Context) ([]Firing, error) {
 				continue // another sweeper fired it
 			}
 			claimed = append(claimed, f)
-			if s.handle != nil {
-				if err := s.handle(ctx, f); err != nil {
-					errs = append(errs, fmt.Errorf("deadlines: handle %s: %w", f.Key(), err))
-				}
+			if err := s.handleAndAck(ctx, []Firing{f}); err != nil {
+				errs = append(errs, err)
 			}
 		}
 		if !progress || len(due) < s.batch {
@@ -121,18 +150,52 @@ func (s *Sweeper) sweepBatches(ctx context.Context, b BatchClaimer, now time.Tim
 		if err != nil {
 			return claimed, errors.Join(append(errs, fmt.Errorf("deadlines: sweep: %w", err))...)
 		}
-		for _, f := range batch {
-			claimed = append(claimed, f)
-			if s.handle != nil {
-				if err := s.handle(ctx, f); err != nil {
-					errs = append(errs, fmt.Errorf("deadlines: handle %s: %w", f.Key(), err))
-				}
-			}
+		claimed = append(claimed, batch...)
+		if err := s.handleAndAck(ctx, batch); err != nil {
+			errs = append(errs, err)
 		}
 		if len(batch) == 0 { // a short batch may only mean others claimed some
 			return claimed, errors.Join(errs...)
 		}
 	}
+}
+
+// handleAndAck hands claimed firings to the handler and, when the store is
+// an Acknowledger, acknowledges those it handled, in one write.
+func (s *Sweeper) handleAndAck(ctx context.Context, fs []Firing) error {
+	if s.handle == nil || len(fs) == 0 {
+		return nil
+	}
+	var errs []error
+	done := make([]string, 0, len(fs))
+	for _, f := range fs {
+		if err := s.handle(ctx, f); err != nil {
+			errs = append(errs, fmt.Errorf("deadlines: handle %s: %w", f.Key(), err))
+			continue
+		}
+		done = append(done, f.Key())
+	}
+	if a, ok := s.store.(Acknowledger); ok && len(done) > 0 {
+		if err := a.AckFirings(ctx, done...); err != nil {
+			errs = append(errs, fmt.Errorf("deadlines: acknowledging %d firings: %w", len(done), err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// redeliver hands the claims left unacknowledged for redeliverAfter to the
+// handler again (Acknowledger). A claim whose handler fails stays
+// unacknowledged, and the next sweep tries it again.
+func (s *Sweeper) redeliver(ctx context.Context, now time.Time) error {
+	a, ok := s.store.(Acknowledger)
+	if !ok || s.handle == nil {
+		return nil
+	}
+	stale, err := a.Unacknowledged(ctx, now.Add(-redeliverAfter), s.batch)
+	if err != nil {
+		return fmt.Errorf("deadlines: sweep: unacknowledged firings: %w", err)
+	}
+	return s.handleAndAck(ctx, stale)
 }
 
 // Run sweeps every interval until ctx is done, reporting each sweep's

@@ -4,9 +4,13 @@
 //
 // # Contents
 //
-//   - server: the demo, the only main package here. It serves the
+//   - server: the demo. It serves the
 //     Kazakhstan calendar and the term API until SIGINT or SIGTERM:
 //     go run ./examples/server -addr 127.0.0.1:8080
+//   - loadgen: a bounded load generator for the demo (loopback targets
+//     only) that reports reads/s, writes/s and p50/p99 and reconciles the
+//     writes with the database:
+//     go run ./examples/loadgen -targets http://127.0.0.1:8080 -duration 30s -clients 64
 //   - internal/calendarapi: the calendar and terms HTTP API. GET
 //     /v1/calendar/kz/{year} lists a year's holidays, weekend shifts and
 //     decree transfers; GET /v1/terms computes when a legal term (for example

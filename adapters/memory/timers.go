@@ -21,6 +21,7 @@ type Store struct {
 	timers   map[string]*deadlines.Timer
 	schedule map[string][]deadlines.Firing // timer ID → its non-empty Schedule (replaced whole, never edited)
 	claimed  map[string]deadlines.Firing   // key → claimed firing
+	unacked  map[string]struct{}           // claimed keys whose handler has not succeeded (deadlines.Acknowledger)
 
 	bodies       map[string]onboarding.Body
 	services     map[string]onboarding.StateService
@@ -49,6 +50,7 @@ func New(opts ...Option) *Store {
 		timers:      map[string]*deadlines.Timer{},
 		schedule:    map[string][]deadlines.Firing{},
 		claimed:     map[string]deadlines.Firing{},
+		unacked:     map[string]struct{}{},
 		bodies:      map[string]onboarding.Body{},
 		services:    map[string]onboarding.StateService{},
 		onboardings: map[string]*onboarding.Onboarding{},
@@ -205,7 +207,37 @@ func (s *Store) ClaimFiring(_ context.Context, f deadlines.Firing) (bool, error)
 		return false, nil
 	}
 	s.claimed[f.Key()] = f
+	s.unacked[f.Key()] = struct{}{}
 	return true, nil
+}
+
+var _ deadlines.Acknowledger = (*Store)(nil)
+
+// Unacknowledged implements deadlines.Acknowledger: claims whose handler
+// has not succeeded, made before before, earliest first.
+func (s *Store) Unacknowledged(_ context.Context, before time.Time, limit int) ([]deadlines.Firing, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []deadlines.Firing
+	for k := range s.unacked {
+		if f := s.claimed[k]; f.FiredAt.Before(before) {
+			out = append(out, f)
+		}
+	}
+	slices.SortFunc(out, func(a, b deadlines.Firing) int {
+		return cmp.Or(a.FiredAt.Compare(b.FiredAt), cmp.Compare(a.Key(), b.Key()))
+	})
+	return out[:min(limit, len(out))], nil
+}
+
+// AckFirings implements deadlines.Acknowledger.
+func (s *Store) AckFirings(_ context.Context, keys ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range keys {
+		delete(s.unacked, k)
+	}
+	return nil
 }
 
 // Firings returns the claimed firings of a timer, earliest first.

@@ -16,6 +16,11 @@ var _ outbox.Store = (*Store)(nil)
 // locked with FOR UPDATE SKIP LOCKED, so relays in several processes take
 // disjoint batches; SQLite serializes writers anyway.
 func (s *Store) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]outbox.Message, error) {
+	unlock, err := s.lockWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	rows, err := s.db.QueryContext(ctx, s.q(`UPDATE outbox SET leased_until = ?, attempts = attempts + 1
 		WHERE id IN (SELECT id FROM outbox WHERE delivered_at IS NULL AND next_at <= ? AND leased_until <= ?
 			ORDER BY next_at, id LIMIT ?`+s.d.skipLocked+`)
@@ -62,6 +67,11 @@ func (s *Store) RetryOutbox(ctx context.Context, key string, next time.Time, rea
 }
 
 func (s *Store) outboxExec(ctx context.Context, key, query string, args ...any) error {
+	unlock, err := s.lockWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	res, err := s.db.ExecContext(ctx, s.q(query), args...)
 	if err != nil {
 		return fmt.Errorf("sqlstore: outbox %s: %w", key, err)

@@ -52,6 +52,27 @@ type Store struct {
 	d       dialect
 	queries sync.Map // query with ? placeholders → the dialect's query
 	now     func() time.Time
+	// writer is SQLite's one write slot in this process. SQLite lets one
+	// writer in at a time and makes the others poll on the busy timeout,
+	// which is not a queue: under many concurrent writers some starve past
+	// the timeout and fail with SQLITE_BUSY. Writers of one process wait
+	// here instead, in Go; processes sharing the file still meet on the
+	// busy timeout. Nil on PostgreSQL, whose row locks queue.
+	writer chan struct{}
+}
+
+// lockWrite waits for the write slot (SQLite) or ctx; call the returned
+// function to release it.
+func (s *Store) lockWrite(ctx context.Context) (func(), error) {
+	if s.writer == nil {
+		return func() {}, nil
+	}
+	select {
+	case s.writer <- struct{}{}:
+		return func() { <-s.writer }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("sqlstore: waiting to write: %w", ctx.Err())
+	}
 }
 
 // Option configures Open.
@@ -114,7 +135,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: %w", err)
 		}
-		s = &Store{db: db, d: sqlite, now: time.Now}
+		s = &Store{db: db, d: sqlite, now: time.Now, writer: make(chan struct{}, 1)}
 	case "postgres", "postgresql":
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
@@ -188,8 +209,14 @@ func (s *Store) q(query string) string {
 
 // inTx runs fn in a transaction: committed when fn returns nil, rolled
 // back otherwise. On SQLite the transaction is immediate (it takes the
-// write lock at BEGIN), so concurrent writers queue on the busy timeout.
+// write lock at BEGIN) and the writers of this process take turns on the
+// write slot first; writers in other processes queue on the busy timeout.
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	unlock, err := s.lockWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)

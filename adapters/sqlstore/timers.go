@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/qyzmet/qyzmet/deadlines"
@@ -69,7 +70,7 @@ func (s *Store) UpdateTimer(ctx context.Context, id string, fn func(*deadlines.T
 // DueFirings implements deadlines.SweepStore: unclaimed rungs due at or
 // before now, earliest first, from the schedule_due index.
 func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
-	return s.firings(ctx, `SELECT firing FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?`, now.UnixNano(), limit)
+	return s.firings(ctx, `SELECT firing, NULL FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?`, now.UnixNano(), limit)
 }
 
 // ClaimFiring implements deadlines.SweepStore: the first claim of a key
@@ -81,8 +82,8 @@ func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, erro
 	}
 	won := false
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO claims (key, timer_id, at, firing) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-			f.Key(), f.TimerID, f.At.UnixNano(), string(raw))
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO claims (key, timer_id, at, firing, pending_since) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+			f.Key(), f.TimerID, f.At.UnixNano(), string(raw), f.FiredAt.UnixNano())
 		if err != nil {
 			return fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err)
 		}
@@ -122,8 +123,8 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 				DELETE FROM schedule WHERE ctid = ANY (ARRAY (SELECT ctid FROM due))
 				RETURNING timer_id, key, at, firing
 			)
-			INSERT INTO claims (timer_id, key, at, firing, fired_at)
-			SELECT timer_id, key, at, firing, $3 FROM gone
+			INSERT INTO claims (timer_id, key, at, firing, fired_at, pending_since)
+			SELECT timer_id, key, at, firing, $3, $3 FROM gone
 			ON CONFLICT DO NOTHING RETURNING firing`, now.UnixNano(), limit, now.UnixNano())
 	} else {
 		// SQLite's transaction is immediate, so both statements see the
@@ -131,9 +132,9 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 		// range, copied and then deleted.
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
 			var err error
-			out, err = s.claimed(ctx, tx, now, `INSERT INTO claims (timer_id, key, at, firing, fired_at)
-				SELECT timer_id, key, at, firing, ? FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?
-				ON CONFLICT DO NOTHING RETURNING firing`, now.UnixNano(), now.UnixNano(), limit)
+			out, err = s.claimed(ctx, tx, now, `INSERT INTO claims (timer_id, key, at, firing, fired_at, pending_since)
+				SELECT timer_id, key, at, firing, ?, ? FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?
+				ON CONFLICT DO NOTHING RETURNING firing`, now.UnixNano(), now.UnixNano(), now.UnixNano(), limit)
 			if err != nil {
 				return err
 			}
@@ -181,10 +182,49 @@ func (s *Store) claimed(ctx context.Context, q querier, now time.Time, query str
 	return out, nil
 }
 
+var _ deadlines.Acknowledger = (*Store)(nil)
+
+// Unacknowledged implements deadlines.Acknowledger: claims still pending
+// (their handler has not succeeded) that were made before before.
+func (s *Store) Unacknowledged(ctx context.Context, before time.Time, limit int) ([]deadlines.Firing, error) {
+	return s.firings(ctx, `SELECT firing, fired_at FROM claims WHERE pending_since IS NOT NULL AND pending_since < ? ORDER BY pending_since, key LIMIT ?`, before.UnixNano(), limit)
+}
+
+// AckFirings implements deadlines.Acknowledger: the claims of keys are
+// handled.
+func (s *Store) AckFirings(ctx context.Context, keys ...string) error {
+	unlock, err := s.lockWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	const perUpdate = 500
+	for start := 0; start < len(keys); start += perUpdate {
+		chunk := keys[start:min(start+perUpdate, len(keys))]
+		args := make([]any, len(chunk))
+		for i, k := range chunk {
+			args[i] = k
+		}
+		// Only pending claims are looked at (the claims_pending partial
+		// index): claims are keyed by (timer_id, key), not by key alone.
+		query := `UPDATE claims SET pending_since = NULL WHERE pending_since IS NOT NULL AND key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `)`
+		if _, err := s.db.ExecContext(ctx, s.q(query), args...); err != nil {
+			return fmt.Errorf("sqlstore: acknowledging firings: %w", err)
+		}
+	}
+	return nil
+}
+
 // Firings returns the claimed firings of a timer, earliest first; a rung
 // ClaimDue fired has its FiredAt from the fired_at column.
 func (s *Store) Firings(ctx context.Context, timerID string) ([]deadlines.Firing, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT firing, fired_at FROM claims WHERE timer_id = ? ORDER BY at, key`), timerID)
+	return s.firings(ctx, `SELECT firing, fired_at FROM claims WHERE timer_id = ? ORDER BY at, key`, timerID)
+}
+
+// firings runs a query selecting (firing, fired_at) from claims; fired_at
+// (set when ClaimDue fired the rung) becomes the firing's FiredAt.
+func (s *Store) firings(ctx context.Context, query string, args ...any) ([]deadlines.Firing, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: listing firings: %w", err)
 	}
@@ -207,18 +247,6 @@ func (s *Store) Firings(ctx context.Context, timerID string) ([]deadlines.Firing
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: listing firings: %w", err)
-	}
-	return out, nil
-}
-
-func (s *Store) firings(ctx context.Context, query string, args ...any) ([]deadlines.Firing, error) {
-	fs, err := listDocs[deadlines.Firing](ctx, s, "firings", query, args...)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]deadlines.Firing, len(fs))
-	for i, f := range fs {
-		out[i] = *f
 	}
 	return out, nil
 }

@@ -159,6 +159,50 @@ func runTimers(t *testing.T, h Harness) {
 		require.NoError(t, err)
 		require.Equal(t, []string{"t1/1/breach"}, firingKeys(due))
 	})
+	t.Run("UnacknowledgedClaimsAreHandledAgain", func(t *testing.T) {
+		t.Parallel()
+		b := setupTimers(t, h)
+		ack, ok := b.store.(deadlines.Acknowledger)
+		if !ok {
+			t.Skip("the store is not a deadlines.Acknowledger")
+		}
+		require.NoError(t, b.store.CreateTimer(b.ctx, b.newTimer(t, "t1", b.now)))
+		clock := deadlinestest.NewClock(b.now.AddDate(0, 1, 0))
+		calls := map[string]int{}
+		failing := true // the first handling of every rung fails, as if the process died
+		s, err := deadlines.NewSweeper(b.store, b.cal, clock, func(_ context.Context, f deadlines.Firing) error {
+			calls[f.Key()]++
+			if failing {
+				return errors.New("the escalation was not recorded")
+			}
+			return nil
+		})
+		require.NoError(t, err)
+		_, err = s.Sweep(b.ctx)
+		require.Error(t, err)
+		pending, err := ack.Unacknowledged(b.ctx, clock.Now().Add(time.Nanosecond), 10)
+		require.NoError(t, err)
+		require.ElementsMatch(t, []string{"t1/1/warning-1", "t1/1/breach"}, firingKeys(pending))
+
+		failing = false
+		_, err = s.Sweep(b.ctx)
+		require.NoError(t, err)
+		require.Equal(t, map[string]int{"t1/1/warning-1": 1, "t1/1/breach": 1}, calls, "a fresh claim is left to the sweeper that made it")
+
+		clock.Advance(10 * time.Minute)
+		_, err = s.Sweep(b.ctx)
+		require.NoError(t, err)
+		require.Equal(t, map[string]int{"t1/1/warning-1": 2, "t1/1/breach": 2}, calls, "a stale one is handled again")
+		pending, err = ack.Unacknowledged(b.ctx, clock.Now().Add(time.Hour), 10)
+		require.NoError(t, err)
+		require.Empty(t, pending, "and acknowledged")
+
+		clock.Advance(time.Hour)
+		_, err = s.Sweep(b.ctx)
+		require.NoError(t, err)
+		require.Equal(t, map[string]int{"t1/1/warning-1": 2, "t1/1/breach": 2}, calls, "once")
+		require.NoError(t, ack.AckFirings(b.ctx, "t1/1/breach", "never-claimed"), "acknowledging twice or an unknown key is no error")
+	})
 	t.Run("ConcurrentSweepersFireEachRungOnce", func(t *testing.T) {
 		t.Parallel()
 		b := setupTimers(t, h)

@@ -62,7 +62,6 @@ import (
 	"time"
 	_ "time/tzdata" // the calendar needs Asia/Almaty even where the system has no zone database
 
-	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/kz"
 	"github.com/qyzmet/qyzmet/examples/internal/auth"
 	"github.com/qyzmet/qyzmet/examples/internal/demoapp"
@@ -90,6 +89,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	dsn := fs.String("db", "sqlite://"+filepath.Join(os.TempDir(), "qyzmet-demo.db"), "database: sqlite:///path/file.db or postgres://…")
 	seed := fs.Bool("seed", true, "load the demo catalogue, one onboarding and one application if absent")
 	secret := fs.String("session-secret", os.Getenv("QYZMET_SESSION_SECRET"), "secret that signs login sessions, at least 32 bytes (default $QYZMET_SESSION_SECRET, else random per start)")
+	sweepEvery := fs.Duration("sweep-every", 30*time.Second, "how often the sweeper, redelivery and outbox relay run")
+	clockSpeed := fs.Float64("clock-speed", 1, "demo and tests: run the clock this many times faster from -clock-epoch")
+	clockEpoch := fs.String("clock-epoch", "", "demo and tests: the RFC 3339 instant the fast clock starts from")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -111,7 +113,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	clock := deadlines.SystemClock{}
+	if *sweepEvery <= 0 {
+		return fmt.Errorf("-sweep-every %v: must be positive", *sweepEvery)
+	}
+	clock, err := clockFrom(*clockSpeed, *clockEpoch)
+	if err != nil {
+		return err
+	}
 	app, err := demoapp.Open(ctx, demoapp.Config{DSN: *dsn, Calendar: cal, Clock: clock, Logger: logger, SessionSecret: sessionSecret})
 	if err != nil {
 		return err
@@ -124,7 +132,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	workers, stopWorkers := context.WithCancel(ctx)
 	workersDone := make(chan struct{})
-	go func() { defer close(workersDone); app.RunWorkers(workers, 30*time.Second) }()
+	go func() { defer close(workersDone); app.RunWorkers(workers, *sweepEvery) }()
 	defer func() { stopWorkers(); <-workersDone }()
 	srv := &http.Server{
 		Handler:           app.Handler, // body limits, handler timeouts and the rest: see demoapp

@@ -78,6 +78,9 @@ func TestRun_BadArguments(t *testing.T) {
 		{"stray argument", []string{"serve"}},
 		{"bad address", []string{"-addr", "127.0.0.1:notaport"}},
 		{"short session secret", []string{"-session-secret", "too-short"}},
+		{"no sweeps", []string{"-sweep-every", "0s"}},
+		{"a slow clock", []string{"-clock-speed", "0.5", "-clock-epoch", "2025-03-17T10:00:00Z"}},
+		{"a fast clock without its epoch", []string{"-clock-speed", "100"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
