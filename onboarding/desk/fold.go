@@ -43,9 +43,12 @@ func appendNormalized(dst []byte, s string) []byte {
 			sep = false
 		}
 		// "kh" is how Russian is transliterated for х: fold it to h as х is.
-		if c == 'h' && len(dst) > start && dst[len(dst)-1] == 'k' {
-			dst[len(dst)-1] = 'h'
-			return
+		// Every k before the h goes ("kqh" is k, k, h), so the result
+		// holds no "kh" and normalizing it again changes nothing.
+		if c == 'h' {
+			for len(dst) > start && dst[len(dst)-1] == 'k' {
+				dst = dst[:len(dst)-1]
+			}
 		}
 		dst = append(dst, c)
 	}
