@@ -14,11 +14,22 @@ type Period struct {
 	Month time.Month
 }
 
-// ParsePeriod parses "2025-03".
+// MinYear and MaxYear bound the months ParsePeriod accepts: the years of
+// the Republic's working-day calendar (no UCC report, appeal or figure
+// can be of a month outside them).
+const (
+	MinYear = 1992
+	MaxYear = 2100
+)
+
+// ParsePeriod parses "2025-03", a month of the years MinYear–MaxYear.
 func ParsePeriod(s string) (Period, error) {
 	t, err := time.Parse("2006-01", s)
 	if err != nil || len(s) != len("2006-01") {
 		return Period{}, deadlines.Invalid(rule(14), "period", fmt.Sprintf("%q is not a month of the form 2025-03", s))
+	}
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return Period{}, deadlines.Invalid(rule(14), "period", fmt.Sprintf("%q is outside the years %d–%d", s, MinYear, MaxYear))
 	}
 	return Period{Year: t.Year(), Month: t.Month()}, nil
 }

@@ -219,6 +219,9 @@ func (s *Service) Reconcile(ctx context.Context, in ReconcileInput) (*Reconcilia
 		if f.Period != period {
 			errs = append(errs, lineErr(f.Line, "period", "figures of "+f.Period.String()+" in an import of "+period.String()+": one month per reconciliation"))
 		}
+		if from, _ := f.Period.Bounds(c.cal.Location()); c.now.Before(from) {
+			errs = append(errs, lineErr(f.Line, "period", f.Period.String()+" has not begun: no figures of it can be compared"))
+		}
 		berr, seen := known[f.BodyID]
 		if !seen {
 			b, err := s.store.GetBody(ctx, f.BodyID)

@@ -218,7 +218,8 @@ func (h *handler) step(w http.ResponseWriter, r *http.Request) {
 	case "protocol": // p.8, p.9
 		o, err = svc.SignProtocol(ctx, id, in.Protocol, in.Actor)
 	default:
-		http.NotFound(w, r)
+		// The documented 404 body, naming the path value that is wrong.
+		h.fail(w, deadlines.Wrap(deadlines.Citation{}, "step", deadlines.ErrNotFound, "no onboarding step "+strconv.Quote(r.PathValue("step"))))
 		return
 	}
 	h.answer(w, http.StatusOK, o, err)

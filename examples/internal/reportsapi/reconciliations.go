@@ -41,7 +41,7 @@ func (h *handler) reconcile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, importError(err))
 		return
 	}
 	if p.Role == auth.BodyPerson {
@@ -66,6 +66,28 @@ func (h *handler) reconcile(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/v1/reconciliations/"+rec.ID)
 	httpx.WriteJSON(w, http.StatusCreated, rec)
+}
+
+// importError makes a figures file's error a 400 that names its field: a
+// body over the size limit (which the decoders report as a read error) is
+// bad input, not an internal error, and a problem of the whole file (not
+// JSON, no figures) is about the request body.
+func importError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return deadlines.Invalid(p16, "body", "the figures file is larger than "+strconv.FormatInt(tooBig.Limit, 10)+" bytes")
+	}
+	for e := range leaves(err) {
+		var re *deadlines.RuleError
+		if errors.As(e, &re) && re.Field == "" {
+			re.Field = "body"
+		}
+		var le *reports.LineError
+		if errors.As(e, &le) && le.Field == "" {
+			le.Field = "body"
+		}
+	}
+	return err
 }
 
 // reconciliation answers a reconciliation; a body's person sees only its
