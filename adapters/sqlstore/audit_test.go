@@ -50,12 +50,12 @@ func setupAudit(t *testing.T) *auditBundle {
 	require.NoError(t, err)
 	require.NoError(t, r.RegisterDefinition(ctx, defs[0]))
 	iin := "900101300017"
-	a, err := r.Submit(ctx, chain.Submission{DefinitionID: defs[0].ID, Recipient: iin, Document: []byte("d"), Signature: chaintest.Sign(iin), Actor: "portal"})
+	rc, err := r.Submit(ctx, chain.Submission{DefinitionID: defs[0].ID, Recipient: iin, Document: []byte("d"), Signature: chaintest.Sign(iin), Actor: "portal"})
 	require.NoError(t, err)
-	_, err = r.Complete(ctx, a.ID, "birth-registration", chain.Issued{Channel: chain.Electronic, Reference: "AB-1", At: clock.Now(), Actor: "registrar",
+	_, err = r.Complete(ctx, rc.ApplicationID, "birth-registration", chain.Issued{Channel: chain.Electronic, Reference: "AB-1", At: clock.Now(), Actor: "registrar",
 		Fields: map[string]string{"child_iin": "250315600019", "birth_record_number": "1"}})
 	require.NoError(t, err)
-	return &auditBundle{ctx: ctx, store: s, db: s.DB(), app: "applications/" + a.ID}
+	return &auditBundle{ctx: ctx, store: s, db: s.DB(), app: "applications/" + rc.ApplicationID}
 }
 
 type noData struct{}
