@@ -394,36 +394,13 @@ func (r *Router) update(ctx context.Context, id, component, actor string, rl dea
 	if strings.TrimSpace(actor) == "" {
 		return Receipt{}, deadlines.Invalid(rl, "actor", "who acts is required")
 	}
-	// What the closure reports back, in one variable: the closure escapes
-	// to the store, and so does everything it writes.
-	var res struct {
-		rc      Receipt
-		pending []Dispatch
-		defID   string
-	}
+	c := r.command()
+	defer c.release()
+	c.component, c.actor, c.fn = component, actor, fn
 	for range 2 {
-		err := r.cfg.Store.UpdateApplication(ctx, id, func(a *Application) error {
-			p, ok := r.plans.Load(a.DefinitionID)
-			if !ok {
-				res.defID = a.DefinitionID
-				return errStalePlan
-			}
-			pl := p.(*plan)
-			s := step{now: r.cfg.Clock.Now(), actor: actor, def: pl.def, plan: pl, r: r}
-			n := len(a.History)
-			if err := fn(a, s); err != nil {
-				return err
-			}
-			res.rc = Receipt{Component: component, Routed: routedSince(a, n)}
-			// What the transition routed is delivered next, and that
-			// update completes the receipt.
-			if res.pending = a.dispatches(); res.pending == nil {
-				res.rc.fill(a)
-			}
-			return nil
-		})
+		err := r.cfg.Store.UpdateApplication(ctx, id, c.transition)
 		if errors.Is(err, errStalePlan) {
-			if _, err := r.plan(ctx, res.defID); err != nil {
+			if _, err := r.plan(ctx, c.defID); err != nil {
 				return Receipt{}, fmt.Errorf("chain: application %s: %w", id, err)
 			}
 			continue
@@ -431,13 +408,85 @@ func (r *Router) update(ctx context.Context, id, component, actor string, rl dea
 		if err != nil {
 			return Receipt{}, fmt.Errorf("chain: application %s: %w", id, err)
 		}
-		if res.pending != nil {
-			res.rc.ApplicationID = id
-			return r.deliver(ctx, res.rc, res.pending)
+		if c.pending != nil {
+			c.rc.ApplicationID = id
+			return c.deliver(ctx, c.pending)
 		}
-		return res.rc, nil
+		return c.rc, nil
 	}
 	return Receipt{}, fmt.Errorf("chain: application %s: %w", id, errStalePlan)
+}
+
+// command is the state of one command's store updates: what the closures
+// the store calls read and report back. Commands are pooled with their
+// closures bound once, so a command allocates neither closures nor state
+// for them. A store calls a closure only during UpdateApplication (and
+// may call it again, so each starts afresh).
+type command struct {
+	r         *Router
+	component string
+	actor     string
+	fn        func(*Application, step) error
+	rc        Receipt
+	pending   []Dispatch
+	defID     string
+	results   []delivered
+	// transition is c.apply and acks c.recordAcks, bound once.
+	transition, acks func(*Application) error
+}
+
+// delivered is what the dispatcher answered for one delivery.
+type delivered struct {
+	key string
+	ack Ack
+	err error
+}
+
+var commands = sync.Pool{New: func() any {
+	c := new(command)
+	c.transition, c.acks = c.apply, c.recordAcks
+	return c
+}}
+
+func (r *Router) command() *command {
+	c := commands.Get().(*command)
+	c.r = r
+	return c
+}
+
+// release forgets the command (the receipt and the deliveries handed out
+// are the caller's: their arrays are not reused) and pools it.
+func (c *command) release() {
+	clear(c.results[:cap(c.results)])
+	c.results = c.results[:0]
+	c.r, c.fn, c.pending = nil, nil, nil
+	c.component, c.actor, c.defID = "", "", ""
+	c.rc = Receipt{}
+	commands.Put(c)
+}
+
+// apply runs the transition inside the store's update and reads the
+// receipt: what it routed, and, when nothing is to be delivered, the rest.
+func (c *command) apply(a *Application) error {
+	r := c.r
+	p, ok := r.plans.Load(a.DefinitionID)
+	if !ok {
+		c.defID = a.DefinitionID
+		return errStalePlan
+	}
+	pl := p.(*plan)
+	s := step{now: r.cfg.Clock.Now(), actor: c.actor, def: pl.def, plan: pl, r: r}
+	n := len(a.History)
+	if err := c.fn(a, s); err != nil {
+		return err
+	}
+	c.rc = Receipt{Component: c.component, Routed: routedSince(a, n)}
+	// What the transition routed is delivered next, and that update
+	// completes the receipt.
+	if c.pending = a.dispatches(); c.pending == nil {
+		c.rc.fill(a)
+	}
+	return nil
 }
 
 // dispatches returns the deliveries a waits to make, or nil. They share one
@@ -469,63 +518,72 @@ func (a *Application) dispatches() []Dispatch {
 }
 
 // deliver sends the pending deliveries of an application to their
-// providers and records the acknowledgements in one update. A failed
-// delivery stays pending with its error and attempt count; Redeliver tries
-// again with the same key. It completes rc (which names the application)
-// from the application as stored afterwards. The transition that routed
-// the deliveries is stored already, so when the acknowledgements cannot be
-// recorded the deliveries are simply repeated later (at least once) and
-// the receipt is read from the application as it is.
+// providers and records the acknowledgements in one update (see
+// command.deliver). It completes rc, which names the application.
 func (r *Router) deliver(ctx context.Context, rc Receipt, ds []Dispatch) (Receipt, error) {
-	appID := rc.ApplicationID
-	type result struct {
-		key string
-		ack Ack
-		err error
-	}
-	results := make([]result, 0, len(ds))
+	c := r.command()
+	defer c.release()
+	c.rc = rc
+	return c.deliver(ctx, ds)
+}
+
+// deliver sends ds to their providers and records the acknowledgements in
+// one update. A failed delivery stays pending with its error and attempt
+// count; Redeliver tries again with the same key. It completes c.rc (which
+// names the application) from the application as stored afterwards. The
+// transition that routed the deliveries is stored already, so when the
+// acknowledgements cannot be recorded the deliveries are simply repeated
+// later (at least once) and the receipt is read from the application as
+// it is.
+func (c *command) deliver(ctx context.Context, ds []Dispatch) (Receipt, error) {
+	r, appID := c.r, c.rc.ApplicationID
+	c.results = c.results[:0]
 	for _, d := range ds {
 		ack, err := r.cfg.Dispatcher.Dispatch(ctx, d)
-		results = append(results, result{key: d.Key, ack: ack, err: err})
+		c.results = append(c.results, delivered{key: d.Key, ack: ack, err: err})
 	}
-	err := r.cfg.Store.UpdateApplication(ctx, appID, func(cur *Application) error {
-		p, ok := r.plans.Load(cur.DefinitionID)
-		if !ok {
-			return errStalePlan
-		}
-		pl := p.(*plan)
-		s := step{now: r.cfg.Clock.Now(), actor: "dispatcher", def: pl.def, plan: pl, r: r}
-		for _, res := range results {
-			cs := cur.componentByKey(res.key)
-			if cs == nil || !cs.Delivery.Pending {
-				continue
-			}
-			if res.err != nil {
-				cs.Delivery.Attempts++
-				cs.Delivery.LastError = res.err.Error()
-				continue
-			}
-			ack := res.ack
-			if ack.ReceivedAt.IsZero() || ack.ReceivedAt.After(s.now) {
-				ack.ReceivedAt = s.now
-			}
-			cs.Delivery.Attempts++
-			if err := cur.receive(s, cs, res.key, ack); err != nil {
-				return err
-			}
-		}
-		rc.fill(cur)
-		return nil
-	})
+	err := r.cfg.Store.UpdateApplication(ctx, appID, c.acks)
 	if err == nil {
-		return rc, nil
+		return c.rc, nil
 	}
 	a, gerr := r.cfg.Store.GetApplication(ctx, appID)
 	if gerr != nil {
 		return Receipt{}, fmt.Errorf("chain: application %s is stored, but reading it back failed: %w", appID, errors.Join(err, gerr))
 	}
-	rc.fill(a)
-	return rc, nil
+	c.rc.fill(a)
+	return c.rc, nil
+}
+
+// recordAcks records the dispatcher's answers inside the store's update.
+func (c *command) recordAcks(cur *Application) error {
+	r := c.r
+	p, ok := r.plans.Load(cur.DefinitionID)
+	if !ok {
+		return errStalePlan
+	}
+	pl := p.(*plan)
+	s := step{now: r.cfg.Clock.Now(), actor: "dispatcher", def: pl.def, plan: pl, r: r}
+	for _, res := range c.results {
+		cs := cur.componentByKey(res.key)
+		if cs == nil || !cs.Delivery.Pending {
+			continue
+		}
+		if res.err != nil {
+			cs.Delivery.Attempts++
+			cs.Delivery.LastError = res.err.Error()
+			continue
+		}
+		ack := res.ack
+		if ack.ReceivedAt.IsZero() || ack.ReceivedAt.After(s.now) {
+			ack.ReceivedAt = s.now
+		}
+		cs.Delivery.Attempts++
+		if err := cur.receive(s, cs, res.key, ack); err != nil {
+			return err
+		}
+	}
+	c.rc.fill(cur)
+	return nil
 }
 
 func (a *Application) componentByKey(key string) *ComponentState {
