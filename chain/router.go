@@ -343,7 +343,11 @@ func (r *Router) Submit(ctx context.Context, in Submission) (Receipt, error) {
 	if err := r.cfg.Store.CreateApplication(ctx, a); err != nil {
 		return Receipt{}, fmt.Errorf("chain: application %s: %w", a.ID, err)
 	}
-	return r.deliver(ctx, rc, a.dispatches())
+	c := r.command()
+	defer c.release()
+	c.rc = rc
+	c.pending = a.appendDispatches(c.dispatchBuf)
+	return c.deliver(ctx, c.pending)
 }
 
 // scratchApp is Submit's application before the store copies it, with the
@@ -431,6 +435,9 @@ type command struct {
 	pending   []Dispatch
 	defID     string
 	results   []delivered
+	// dispatchBuf is the array pending reuses: the dispatcher takes each
+	// Dispatch by value.
+	dispatchBuf []Dispatch
 	// transition is c.apply and acks c.recordAcks, bound once.
 	transition, acks func(*Application) error
 }
@@ -459,6 +466,10 @@ func (r *Router) command() *command {
 func (c *command) release() {
 	clear(c.results[:cap(c.results)])
 	c.results = c.results[:0]
+	if c.pending != nil {
+		c.dispatchBuf = c.pending
+	}
+	clear(c.dispatchBuf[:cap(c.dispatchBuf)])
 	c.r, c.fn, c.pending = nil, nil, nil
 	c.component, c.actor, c.defID = "", "", ""
 	c.rc = Receipt{}
@@ -483,7 +494,7 @@ func (c *command) apply(a *Application) error {
 	c.rc = Receipt{Component: c.component, Routed: routedSince(a, n)}
 	// What the transition routed is delivered next, and that update
 	// completes the receipt.
-	if c.pending = a.dispatches(); c.pending == nil {
+	if c.pending = a.appendDispatches(c.dispatchBuf); c.pending == nil {
 		c.rc.fill(a)
 	}
 	return nil
@@ -491,7 +502,11 @@ func (c *command) apply(a *Application) error {
 
 // dispatches returns the deliveries a waits to make, or nil. They share one
 // copy of the application's data.
-func (a *Application) dispatches() []Dispatch {
+func (a *Application) dispatches() []Dispatch { return a.appendDispatches(nil) }
+
+// appendDispatches appends to out[:0] the deliveries a waits to make and
+// returns it, or nil when there are none.
+func (a *Application) appendDispatches(out []Dispatch) []Dispatch {
 	n := 0
 	for i := range a.Components {
 		if a.Components[i].Delivery.Pending {
@@ -501,7 +516,7 @@ func (a *Application) dispatches() []Dispatch {
 	if n == 0 {
 		return nil
 	}
-	out := make([]Dispatch, 0, n)
+	out = slices.Grow(out[:0], n)
 	data := maps.Clone(a.Data)
 	for i := range a.Components {
 		cs := &a.Components[i]
