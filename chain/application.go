@@ -218,7 +218,7 @@ type Application struct {
 // Clone returns a deep copy of a: it shares no memory with a, so either
 // may be changed freely.
 //
-// A clone is what every store and router answer hands out, so it is built
+// A clone is what stores and the router's queries hand out, so it is built
 // with few allocations: the timers' rungs, ledgers and schedules of all
 // components and appeals each share one array (clipped per timer, so an
 // append to one reallocates instead of reaching its neighbour), the

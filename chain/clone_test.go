@@ -19,10 +19,8 @@ func richApplication(t *testing.T) *chain.Application {
 	b := setup(t)
 	a := b.submitBirth(t)
 	a = b.registerBirth(t, a.ID, b.now(t, "2025-03-18 11:00"))
-	a, err := b.router.Refuse(b.ctx, a.ID, "birth-allowance", chain.Refusal{Ground: "not-eligible", Reason: "no record", At: b.now(t, "2025-03-19 10:00"), Actor: "labour"})
-	require.NoError(t, err)
-	a, err = b.router.Appeal(b.ctx, a.ID, "birth-allowance", "I am eligible", b.now(t, "2025-03-20 09:00"), b.parent)
-	require.NoError(t, err)
+	a = b.must(t)(b.router.Refuse(b.ctx, a.ID, "birth-allowance", chain.Refusal{Ground: "not-eligible", Reason: "no record", At: b.now(t, "2025-03-19 10:00"), Actor: "labour"}))
+	a = b.must(t)(b.router.Appeal(b.ctx, a.ID, "birth-allowance", "I am eligible", b.now(t, "2025-03-20 09:00"), b.parent))
 	a.Facts = []string{"filed_late"}
 	return a
 }
@@ -140,8 +138,7 @@ func TestSubmitKeepsNoMemoryOfTheCaller(t *testing.T) {
 		Document: []byte(`{"child":"Aisulu"}`), Signature: chaintest.Sign(b.parent),
 		Facts: []string{"filed_late"}, Data: map[string]string{"parent_iin": b.parent}, Actor: "portal",
 	}
-	a, err := b.router.Submit(b.ctx, in)
-	require.NoError(t, err)
+	a := b.must(t)(b.router.Submit(b.ctx, in))
 	stored, err := b.store.GetApplication(b.ctx, a.ID)
 	require.NoError(t, err)
 	want, wantDispatch := snapshot(t, stored), b.dispatcher.Deliveries()

@@ -57,6 +57,16 @@
 // concurrent results of sibling components are serialized by the store's
 // UpdateApplication, so none is lost.
 //
+// # Commands and queries
+//
+// The commands (Submit, Pay, Complete, Refuse, Appeal, DecideAppeal) answer
+// a Receipt, a small value read inside the store's update: the
+// application's ID, the component acted on and its status afterwards, the
+// components the command routed (p.7, p.8), whether a delivery still waits
+// for its acknowledgement, and whether every component is final. A command
+// copies no application. The queries answer copies that share no memory
+// with the store: Get the application, ForRecipient and ForUCC the views.
+//
 // # Status
 //
 // ForRecipient and RecipientApplications give the recipient's view (p.9):

@@ -45,29 +45,34 @@ func Example_birthOfAChild() {
 	}
 
 	parent := "900101300017"
-	app, err := router.Submit(ctx, chain.Submission{
+	// Commands answer a small receipt: what the transition did.
+	rc, err := router.Submit(ctx, chain.Submission{
 		DefinitionID: "birth-of-a-child", Recipient: parent,
 		Document: []byte(`{"child":"Aisulu"}`), Signature: chaintest.Sign(parent),
 		Data: map[string]string{"parent_iin": parent}, Actor: "egov.kz",
 	})
 	must(err)
-	app, err = router.Complete(ctx, app.ID, "birth-registration", chain.Issued{
+	fmt.Printf("%s submitted, routed to %v\n", rc.ApplicationID, rc.Routed)
+	rc, err = router.Complete(ctx, rc.ApplicationID, "birth-registration", chain.Issued{
 		Channel: chain.Electronic, Reference: "AB-0001", At: clock.Now(), Actor: "registrar",
 		Fields: map[string]string{"child_iin": "250315600019", "birth_record_number": "0001"},
 	})
 	must(err)
+	fmt.Printf("%s %s, routed to %v, done: %t\n", rc.Component, rc.Status, rc.Routed, rc.Done)
 	for _, d := range dispatcher.Deliveries() {
 		fmt.Printf("sent to %s (key %s), child IIN %q\n", d.ProviderID, d.Key, d.Data["child_iin"])
 	}
 
-	// Terms count from each provider's receipt in its own zone, over the
-	// Nauryz days off (21–25 March 2025).
-	view, err := router.ForRecipient(ctx, parent, app.ID, "en")
+	// Queries show the application: terms count from each provider's
+	// receipt in its own zone, over the Nauryz days off (21–25 March 2025).
+	view, err := router.ForRecipient(ctx, parent, rc.ApplicationID, "en")
 	must(err)
 	for _, c := range view.Components {
 		fmt.Printf("%d. %s: %s, due %s\n", c.Order, c.Name, c.StatusLabel, c.Due.Format(time.DateOnly))
 	}
 	// Output:
+	// A-1 submitted, routed to [birth-registration]
+	// birth-registration completed, routed to [birth-allowance kindergarten-queue], done: false
 	// sent to registry-office (key A-1/birth-registration/1), child IIN ""
 	// sent to labour-ministry (key A-1/birth-allowance/1), child IIN "250315600019"
 	// sent to education-department (key A-1/kindergarten-queue/1), child IIN "250315600019"

@@ -60,11 +60,11 @@ func loadDefinition(t testing.TB, file string) *chain.Definition {
 	return d
 }
 
-func setup(t testing.TB) *testBundle {
+func setup(t testing.TB, opts ...memory.Option) *testBundle {
 	t.Helper()
 	c := kz.Calendar()
 	b := &testBundle{
-		ctx: context.Background(), cal: c, store: memory.New(),
+		ctx: context.Background(), cal: c, store: memory.New(opts...),
 		clock:    deadlinestest.NewClock(time.Date(2025, time.March, 17, 10, 0, 0, 0, c.Location())),
 		verifier: &chaintest.Verifier{}, data: &availability.Static{}, dispatcher: &chaintest.Dispatcher{},
 		parent: deadlinestest.IIN("900101", 1),
@@ -106,27 +106,47 @@ func (b *testBundle) now(t testing.TB, s string) time.Time {
 }
 
 // submitBirth files the "Birth of a child" application signed by the
-// parent at the clock's now.
+// parent at the clock's now and returns it as stored.
 func (b *testBundle) submitBirth(t testing.TB, facts ...string) *chain.Application {
 	t.Helper()
-	a, err := b.router.Submit(b.ctx, chain.Submission{
+	rc, err := b.router.Submit(b.ctx, chain.Submission{
 		DefinitionID: "birth-of-a-child", Recipient: b.parent,
 		Document: []byte(`{"child":"Aisulu","born":"2025-03-15"}`), Signature: chaintest.Sign(b.parent),
 		Facts: facts, Data: map[string]string{"parent_iin": b.parent}, Actor: "portal",
 	})
 	require.NoError(t, err)
-	return a
+	return b.get(t, rc.ApplicationID)
 }
 
-// registerBirth completes the birth registration with the child's IIN.
+// registerBirth completes the birth registration with the child's IIN and
+// returns the application as stored.
 func (b *testBundle) registerBirth(t testing.TB, appID string, at time.Time) *chain.Application {
 	t.Helper()
-	a, err := b.router.Complete(b.ctx, appID, "birth-registration", chain.Issued{
+	rc, err := b.router.Complete(b.ctx, appID, "birth-registration", chain.Issued{
 		Channel: chain.Electronic, Reference: "AB-0001", At: at, Actor: "registrar",
 		Fields: map[string]string{"child_iin": "250315600019", "birth_record_number": "0001"},
 	})
 	require.NoError(t, err)
+	return b.get(t, rc.ApplicationID)
+}
+
+// get returns the application as stored, through Router.Get.
+func (b *testBundle) get(t testing.TB, appID string) *chain.Application {
+	t.Helper()
+	a, err := b.router.Get(b.ctx, appID)
+	require.NoError(t, err)
 	return a
+}
+
+// must returns the application a command's receipt names, as stored after
+// the command, and fails the test on the command's error.
+func (b *testBundle) must(t testing.TB) func(chain.Receipt, error) *chain.Application {
+	t.Helper()
+	return func(rc chain.Receipt, err error) *chain.Application {
+		t.Helper()
+		require.NoError(t, err)
+		return b.get(t, rc.ApplicationID)
+	}
 }
 
 func statuses(a *chain.Application) map[string]chain.Status {

@@ -22,8 +22,7 @@ func TestApplicationJSONRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.router.Appeal(b.ctx, a.ID, "marriage-registration", "wrong surname", b.now(t, "2025-03-18 09:00"), b.parent)
 	require.NoError(t, err)
-	a, err = b.router.Refuse(b.ctx, a.ID, "identity-document", chain.Refusal{Ground: "false-documents", Reason: "photo", At: b.clock.Now(), Actor: "migration"})
-	require.NoError(t, err)
+	a = b.must(t)(b.router.Refuse(b.ctx, a.ID, "identity-document", chain.Refusal{Ground: "false-documents", Reason: "photo", At: b.clock.Now(), Actor: "migration"}))
 
 	raw, err := json.Marshal(a)
 	require.NoError(t, err)

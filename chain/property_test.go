@@ -76,8 +76,7 @@ func TestPropertyRandomDAGs(t *testing.T) {
 					}
 				}
 			}
-			a, err := b.router.Submit(b.ctx, chain.Submission{DefinitionID: d.ID, Recipient: b.parent, Document: []byte("d"), Signature: chaintest.Sign(b.parent), Actor: "portal"})
-			require.NoError(t, err)
+			a := b.must(t)(b.router.Submit(b.ctx, chain.Submission{DefinitionID: d.ID, Recipient: b.parent, Document: []byte("d"), Signature: chaintest.Sign(b.parent), Actor: "portal"}))
 			check(a)
 			for steps := 0; ; steps++ {
 				require.Less(t, steps, 1000, "no progress")
@@ -102,14 +101,21 @@ func TestPropertyRandomDAGs(t *testing.T) {
 					break
 				}
 				id := open[rng.IntN(len(open))]
+				var (
+					rc  chain.Receipt
+					err error
+				)
 				if rng.IntN(4) == 0 {
-					a, err = b.router.Refuse(b.ctx, a.ID, id, chain.Refusal{Ground: "g", Reason: "random", At: b.clock.Now(), Actor: "p"})
+					rc, err = b.router.Refuse(b.ctx, a.ID, id, chain.Refusal{Ground: "g", Reason: "random", At: b.clock.Now(), Actor: "p"})
 				} else {
 					c, _ := d.Component(id)
-					a, err = b.router.Complete(b.ctx, a.ID, id, chain.Issued{Channel: chain.Electronic, Reference: "r", At: b.clock.Now(), Actor: "p", Fields: map[string]string{c.Produces[0]: "v"}})
+					rc, err = b.router.Complete(b.ctx, a.ID, id, chain.Issued{Channel: chain.Electronic, Reference: "r", At: b.clock.Now(), Actor: "p", Fields: map[string]string{c.Produces[0]: "v"}})
 				}
 				require.NoError(t, err)
+				before := a
+				a = b.get(t, a.ID)
 				check(a)
+				checkReceipt(t, rc, before, a)
 			}
 			require.True(t, a.Done())
 			routed := 0
@@ -125,6 +131,23 @@ func TestPropertyRandomDAGs(t *testing.T) {
 			require.Equal(t, routed, b.dispatcher.Unique(), "one idempotency key per routed component")
 		})
 	}
+}
+
+// checkReceipt asserts that a command's receipt tells what happened
+// between the application before and after it.
+func checkReceipt(t *testing.T, rc chain.Receipt, before, after *chain.Application) {
+	t.Helper()
+	require.Equal(t, after.ID, rc.ApplicationID)
+	require.Equal(t, after.Component(rc.Component).Status, rc.Status, "the receipt's status of %s", rc.Component)
+	require.Equal(t, after.Done(), rc.Done)
+	require.Equal(t, after.PendingDispatch(), rc.PendingDispatch)
+	var routed []string
+	for _, cs := range after.Components {
+		if was := before.Component(cs.ID); was.Status == chain.StatusWaiting && cs.Status != chain.StatusWaiting && cs.Status != chain.StatusStopped {
+			routed = append(routed, cs.ID)
+		}
+	}
+	require.Equal(t, routed, rc.Routed, "the receipt names the components the command routed")
 }
 
 func isAncestor(d *chain.Definition, anc, id string) bool {

@@ -250,8 +250,10 @@ func (e *MissingDataError) Is(target error) bool {
 // signature and stores it with the evidence (p.8), confirms every
 // component's data are available (p.3), and routes the application to the
 // providers of the root components first (p.7). Bad input, a bad
-// signature or missing data returns a typed error and stores nothing.
-func (r *Router) Submit(ctx context.Context, in Submission) (*Application, error) {
+// signature or missing data returns a typed error and stores nothing. The
+// receipt names the new application and the components routed; Get or
+// the views show it.
+func (r *Router) Submit(ctx context.Context, in Submission) (Receipt, error) {
 	var errs []error
 	if _, err := kzid.Validate(in.Recipient); err != nil {
 		errs = append(errs, &deadlines.RuleError{Rule: rule(2), Field: "recipient", Err: err})
@@ -278,20 +280,20 @@ func (r *Router) Submit(ctx context.Context, in Submission) (*Application, error
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return Receipt{}, err
 	}
 	now := r.cfg.Clock.Now()
 	ev, err := r.cfg.Verifier.Verify(ctx, in.Document, in.Signature)
 	if err != nil {
-		return nil, fmt.Errorf("chain: verifying the signature: %w", err)
+		return Receipt{}, fmt.Errorf("chain: verifying the signature: %w", err)
 	}
 	switch {
 	case !ev.Valid:
-		return nil, deadlines.Invalid(rule(8), "signature", "not valid: "+ev.Reason)
+		return Receipt{}, deadlines.Invalid(rule(8), "signature", "not valid: "+ev.Reason)
 	case ev.Revocation == RevocationRevoked:
-		return nil, deadlines.Invalid(rule(8), "signature", "the signer's certificate is revoked")
+		return Receipt{}, deadlines.Invalid(rule(8), "signature", "the signer's certificate is revoked")
 	case in.Recipient != ev.SignerIIN && in.Recipient != ev.SignerBIN:
-		return nil, deadlines.Invalid(rule(8), "signature", "signed by "+kzid.Mask(ev.SignerIIN)+", not by the recipient")
+		return Receipt{}, deadlines.Invalid(rule(8), "signature", "signed by "+kzid.Mask(ev.SignerIIN)+", not by the recipient")
 	}
 	for _, c := range p.def.Components {
 		needs := p.needs[c.ID]
@@ -300,14 +302,14 @@ func (r *Router) Submit(ctx context.Context, in Submission) (*Application, error
 		}
 		missing, err := r.cfg.Data.Missing(ctx, in.Recipient, needs)
 		if err != nil {
-			return nil, fmt.Errorf("chain: checking data availability: %w", err)
+			return Receipt{}, fmt.Errorf("chain: checking data availability: %w", err)
 		}
 		if len(missing) > 0 {
 			errs = append(errs, &deadlines.RuleError{Rule: rule(3), Field: "components." + c.ID, Err: &MissingDataError{Component: c.ID, Missing: missing}})
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return Receipt{}, err
 	}
 
 	facts := slices.Clone(in.Facts)
@@ -337,10 +339,15 @@ func (r *Router) Submit(ctx context.Context, in Submission) (*Application, error
 		a.Components = append(a.Components, ComponentState{ID: c.ID, ServiceID: c.ServiceID, ProviderID: c.ProviderID, Zone: p.zones[c.ID], Status: StatusWaiting, Round: 1})
 	}
 	a.routeReady(s, now) // the roots first (p.7)
+	rc := Receipt{ApplicationID: a.ID, Routed: routedSince(a, 0)}
 	if err := r.cfg.Store.CreateApplication(ctx, a); err != nil {
-		return nil, fmt.Errorf("chain: application %s: %w", a.ID, err)
+		return Receipt{}, fmt.Errorf("chain: application %s: %w", a.ID, err)
 	}
-	return r.deliver(ctx, a.ID, a.dispatches())
+	c := r.command()
+	defer c.release()
+	c.rc = rc
+	c.pending = a.appendDispatches(c.dispatchBuf)
+	return c.deliver(ctx, c.pending)
 }
 
 // scratchApp is Submit's application before the store copies it, with the
@@ -384,58 +391,122 @@ func (sc *scratchApp) release() {
 // transaction and try again.
 var errStalePlan = errors.New("chain: definition not loaded")
 
-// update runs one transition on an application and delivers what it
-// routed.
-func (r *Router) update(ctx context.Context, id, actor string, rl deadlines.Citation, fn func(*Application, step) error) (*Application, error) {
+// update runs one transition on component of an application and delivers
+// what it routed. The receipt is read inside the store's update: no
+// application is copied out.
+func (r *Router) update(ctx context.Context, id, component, actor string, rl deadlines.Citation, fn func(*Application, step) error) (Receipt, error) {
 	if strings.TrimSpace(actor) == "" {
-		return nil, deadlines.Invalid(rl, "actor", "who acts is required")
+		return Receipt{}, deadlines.Invalid(rl, "actor", "who acts is required")
 	}
-	// What the closure reports back, in one variable: the closure escapes
-	// to the store, and so does everything it writes.
-	var res struct {
-		out     *Application
-		pending []Dispatch
-		defID   string
-	}
+	c := r.command()
+	defer c.release()
+	c.component, c.actor, c.fn = component, actor, fn
 	for range 2 {
-		err := r.cfg.Store.UpdateApplication(ctx, id, func(a *Application) error {
-			p, ok := r.plans.Load(a.DefinitionID)
-			if !ok {
-				res.defID = a.DefinitionID
-				return errStalePlan
-			}
-			pl := p.(*plan)
-			s := step{now: r.cfg.Clock.Now(), actor: actor, def: pl.def, plan: pl, r: r}
-			if err := fn(a, s); err != nil {
-				return err
-			}
-			// What the transition routed is delivered next, and that
-			// update returns the application: no copy is needed here.
-			if res.pending = a.dispatches(); res.pending == nil {
-				res.out = a.Clone()
-			}
-			return nil
-		})
+		err := r.cfg.Store.UpdateApplication(ctx, id, c.transition)
 		if errors.Is(err, errStalePlan) {
-			if _, err := r.plan(ctx, res.defID); err != nil {
-				return nil, fmt.Errorf("chain: application %s: %w", id, err)
+			if _, err := r.plan(ctx, c.defID); err != nil {
+				return Receipt{}, fmt.Errorf("chain: application %s: %w", id, err)
 			}
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("chain: application %s: %w", id, err)
+			return Receipt{}, fmt.Errorf("chain: application %s: %w", id, err)
 		}
-		if res.pending != nil {
-			return r.deliver(ctx, id, res.pending)
+		if c.pending != nil {
+			c.rc.ApplicationID = id
+			return c.deliver(ctx, c.pending)
 		}
-		return res.out, nil
+		return c.rc, nil
 	}
-	return nil, fmt.Errorf("chain: application %s: %w", id, errStalePlan)
+	return Receipt{}, fmt.Errorf("chain: application %s: %w", id, errStalePlan)
+}
+
+// command is the state of one command's store updates: what the closures
+// the store calls read and report back. Commands are pooled with their
+// closures bound once, so a command allocates neither closures nor state
+// for them. A store calls a closure only during UpdateApplication (and
+// may call it again, so each starts afresh).
+type command struct {
+	r         *Router
+	component string
+	actor     string
+	fn        func(*Application, step) error
+	rc        Receipt
+	pending   []Dispatch
+	defID     string
+	results   []delivered
+	// dispatchBuf is the array pending reuses: the dispatcher takes each
+	// Dispatch by value.
+	dispatchBuf []Dispatch
+	// transition is c.apply and acks c.recordAcks, bound once.
+	transition, acks func(*Application) error
+}
+
+// delivered is what the dispatcher answered for one delivery.
+type delivered struct {
+	key string
+	ack Ack
+	err error
+}
+
+var commands = sync.Pool{New: func() any {
+	c := new(command)
+	c.transition, c.acks = c.apply, c.recordAcks
+	return c
+}}
+
+func (r *Router) command() *command {
+	c := commands.Get().(*command)
+	c.r = r
+	return c
+}
+
+// release forgets the command (the receipt and the deliveries handed out
+// are the caller's: their arrays are not reused) and pools it.
+func (c *command) release() {
+	clear(c.results[:cap(c.results)])
+	c.results = c.results[:0]
+	if c.pending != nil {
+		c.dispatchBuf = c.pending
+	}
+	clear(c.dispatchBuf[:cap(c.dispatchBuf)])
+	c.r, c.fn, c.pending = nil, nil, nil
+	c.component, c.actor, c.defID = "", "", ""
+	c.rc = Receipt{}
+	commands.Put(c)
+}
+
+// apply runs the transition inside the store's update and reads the
+// receipt: what it routed, and, when nothing is to be delivered, the rest.
+func (c *command) apply(a *Application) error {
+	r := c.r
+	p, ok := r.plans.Load(a.DefinitionID)
+	if !ok {
+		c.defID = a.DefinitionID
+		return errStalePlan
+	}
+	pl := p.(*plan)
+	s := step{now: r.cfg.Clock.Now(), actor: c.actor, def: pl.def, plan: pl, r: r}
+	n := len(a.History)
+	if err := c.fn(a, s); err != nil {
+		return err
+	}
+	c.rc = Receipt{Component: c.component, Routed: routedSince(a, n)}
+	// What the transition routed is delivered next, and that update
+	// completes the receipt.
+	if c.pending = a.appendDispatches(c.dispatchBuf); c.pending == nil {
+		c.rc.fill(a)
+	}
+	return nil
 }
 
 // dispatches returns the deliveries a waits to make, or nil. They share one
 // copy of the application's data.
-func (a *Application) dispatches() []Dispatch {
+func (a *Application) dispatches() []Dispatch { return a.appendDispatches(nil) }
+
+// appendDispatches appends to out[:0] the deliveries a waits to make and
+// returns it, or nil when there are none.
+func (a *Application) appendDispatches(out []Dispatch) []Dispatch {
 	n := 0
 	for i := range a.Components {
 		if a.Components[i].Delivery.Pending {
@@ -445,7 +516,7 @@ func (a *Application) dispatches() []Dispatch {
 	if n == 0 {
 		return nil
 	}
-	out := make([]Dispatch, 0, n)
+	out = slices.Grow(out[:0], n)
 	data := maps.Clone(a.Data)
 	for i := range a.Components {
 		cs := &a.Components[i]
@@ -462,61 +533,72 @@ func (a *Application) dispatches() []Dispatch {
 }
 
 // deliver sends the pending deliveries of an application to their
-// providers and records the acknowledgements in one update. A failed
-// delivery stays pending with its error and attempt count; Redeliver tries
-// again with the same key. It returns the application as stored afterwards.
-// The transition that routed the deliveries is stored already, so when the
+// providers and records the acknowledgements in one update (see
+// command.deliver). It completes rc, which names the application.
+func (r *Router) deliver(ctx context.Context, rc Receipt, ds []Dispatch) (Receipt, error) {
+	c := r.command()
+	defer c.release()
+	c.rc = rc
+	return c.deliver(ctx, ds)
+}
+
+// deliver sends ds to their providers and records the acknowledgements in
+// one update. A failed delivery stays pending with its error and attempt
+// count; Redeliver tries again with the same key. It completes c.rc (which
+// names the application) from the application as stored afterwards. The
+// transition that routed the deliveries is stored already, so when the
 // acknowledgements cannot be recorded the deliveries are simply repeated
-// later (at least once) and the application is read back as it is.
-func (r *Router) deliver(ctx context.Context, appID string, ds []Dispatch) (*Application, error) {
-	type result struct {
-		key string
-		ack Ack
-		err error
-	}
-	results := make([]result, 0, len(ds))
+// later (at least once) and the receipt is read from the application as
+// it is.
+func (c *command) deliver(ctx context.Context, ds []Dispatch) (Receipt, error) {
+	r, appID := c.r, c.rc.ApplicationID
+	c.results = c.results[:0]
 	for _, d := range ds {
 		ack, err := r.cfg.Dispatcher.Dispatch(ctx, d)
-		results = append(results, result{key: d.Key, ack: ack, err: err})
+		c.results = append(c.results, delivered{key: d.Key, ack: ack, err: err})
 	}
-	var out *Application
-	err := r.cfg.Store.UpdateApplication(ctx, appID, func(cur *Application) error {
-		p, ok := r.plans.Load(cur.DefinitionID)
-		if !ok {
-			return errStalePlan
-		}
-		pl := p.(*plan)
-		s := step{now: r.cfg.Clock.Now(), actor: "dispatcher", def: pl.def, plan: pl, r: r}
-		for _, res := range results {
-			cs := cur.componentByKey(res.key)
-			if cs == nil || !cs.Delivery.Pending {
-				continue
-			}
-			if res.err != nil {
-				cs.Delivery.Attempts++
-				cs.Delivery.LastError = res.err.Error()
-				continue
-			}
-			ack := res.ack
-			if ack.ReceivedAt.IsZero() || ack.ReceivedAt.After(s.now) {
-				ack.ReceivedAt = s.now
-			}
-			cs.Delivery.Attempts++
-			if err := cur.receive(s, cs, res.key, ack); err != nil {
-				return err
-			}
-		}
-		out = cur.Clone()
-		return nil
-	})
+	err := r.cfg.Store.UpdateApplication(ctx, appID, c.acks)
 	if err == nil {
-		return out, nil
+		return c.rc, nil
 	}
 	a, gerr := r.cfg.Store.GetApplication(ctx, appID)
 	if gerr != nil {
-		return nil, fmt.Errorf("chain: application %s is stored, but reading it back failed: %w", appID, errors.Join(err, gerr))
+		return Receipt{}, fmt.Errorf("chain: application %s is stored, but reading it back failed: %w", appID, errors.Join(err, gerr))
 	}
-	return a, nil
+	c.rc.fill(a)
+	return c.rc, nil
+}
+
+// recordAcks records the dispatcher's answers inside the store's update.
+func (c *command) recordAcks(cur *Application) error {
+	r := c.r
+	p, ok := r.plans.Load(cur.DefinitionID)
+	if !ok {
+		return errStalePlan
+	}
+	pl := p.(*plan)
+	s := step{now: r.cfg.Clock.Now(), actor: "dispatcher", def: pl.def, plan: pl, r: r}
+	for _, res := range c.results {
+		cs := cur.componentByKey(res.key)
+		if cs == nil || !cs.Delivery.Pending {
+			continue
+		}
+		if res.err != nil {
+			cs.Delivery.Attempts++
+			cs.Delivery.LastError = res.err.Error()
+			continue
+		}
+		ack := res.ack
+		if ack.ReceivedAt.IsZero() || ack.ReceivedAt.After(s.now) {
+			ack.ReceivedAt = s.now
+		}
+		cs.Delivery.Attempts++
+		if err := cur.receive(s, cs, res.key, ack); err != nil {
+			return err
+		}
+	}
+	c.rc.fill(cur)
+	return nil
 }
 
 func (a *Application) componentByKey(key string) *ComponentState {
@@ -544,7 +626,7 @@ func (r *Router) Redeliver(ctx context.Context) (int, error) {
 		if _, err := r.plan(ctx, a.DefinitionID); err != nil {
 			return 0, fmt.Errorf("chain: application %s: %w", a.ID, err)
 		}
-		if _, err := r.deliver(ctx, a.ID, a.dispatches()); err != nil {
+		if _, err := r.deliver(ctx, Receipt{ApplicationID: a.ID}, a.dispatches()); err != nil {
 			return 0, err
 		}
 	}
@@ -581,10 +663,10 @@ func conflict(r deadlines.Citation, cs *ComponentState, what string) error {
 // Complete records a component's result (Rules472 p.4, p.11) in one of its
 // channels (p.13), with every field it declares it produces. The
 // application is enriched with those fields and routed to every dependant
-// whose prerequisites are all complete (p.7, p.8). Repeating the same
-// result changes nothing.
-func (r *Router) Complete(ctx context.Context, appID, componentID string, res Issued) (*Application, error) {
-	return r.update(ctx, appID, res.Actor, rule(4), func(a *Application, s step) error {
+// whose prerequisites are all complete (p.7, p.8); the receipt names them.
+// Repeating the same result changes nothing.
+func (r *Router) Complete(ctx context.Context, appID, componentID string, res Issued) (Receipt, error) {
+	return r.update(ctx, appID, componentID, res.Actor, rule(4), func(a *Application, s step) error {
 		cs, err := a.component(rule(4), componentID)
 		if err != nil {
 			return err
@@ -657,8 +739,8 @@ func sameResult(a, b Issued) bool {
 // (Rules472 p.10). It stops the components that depend on it, directly or
 // not, and no others: independent branches go on. Repeating the same
 // refusal changes nothing.
-func (r *Router) Refuse(ctx context.Context, appID, componentID string, ref Refusal) (*Application, error) {
-	return r.update(ctx, appID, ref.Actor, rule(10), func(a *Application, s step) error {
+func (r *Router) Refuse(ctx context.Context, appID, componentID string, ref Refusal) (Receipt, error) {
+	return r.update(ctx, appID, componentID, ref.Actor, rule(10), func(a *Application, s step) error {
 		cs, err := a.component(rule(10), componentID)
 		if err != nil {
 			return err
@@ -699,8 +781,8 @@ func (r *Router) Refuse(ctx context.Context, appID, componentID string, ref Refu
 // Pay records the payment of a paid component (Rules472 p.6): one of its
 // methods, exactly its cost, and the receipt's number. Repeating the same
 // payment changes nothing.
-func (r *Router) Pay(ctx context.Context, appID, componentID string, pay Payment, actor string) (*Application, error) {
-	return r.update(ctx, appID, actor, rule(6), func(a *Application, s step) error {
+func (r *Router) Pay(ctx context.Context, appID, componentID string, pay Payment, actor string) (Receipt, error) {
+	return r.update(ctx, appID, componentID, actor, rule(6), func(a *Application, s step) error {
 		cs, err := a.component(rule(6), componentID)
 		if err != nil {
 			return err
@@ -743,8 +825,8 @@ func (r *Router) Pay(ctx context.Context, appID, componentID string, pay Payment
 // Appeal files the recipient's appeal of a component's result or refusal
 // with the component's appeal route; the appeal's term runs from filing
 // (Rules472 p.12). One appeal per component is heard at a time.
-func (r *Router) Appeal(ctx context.Context, appID, componentID, reason string, at time.Time, actor string) (*Application, error) {
-	return r.update(ctx, appID, actor, rule(12), func(a *Application, s step) error {
+func (r *Router) Appeal(ctx context.Context, appID, componentID, reason string, at time.Time, actor string) (Receipt, error) {
+	return r.update(ctx, appID, componentID, actor, rule(12), func(a *Application, s step) error {
 		cs, err := a.component(rule(12), componentID)
 		if err != nil {
 			return err
@@ -792,8 +874,8 @@ func (r *Router) Appeal(ctx context.Context, appID, componentID, reason string, 
 // aside, a new round starts with its term from the decision, and the
 // components stopped only because of its refusal wait again (and are
 // routed when ready). A dismissed appeal leaves it as it was.
-func (r *Router) DecideAppeal(ctx context.Context, appID, componentID string, seq int, outcome Outcome, at time.Time, note, actor string) (*Application, error) {
-	return r.update(ctx, appID, actor, rule(12), func(a *Application, s step) error {
+func (r *Router) DecideAppeal(ctx context.Context, appID, componentID string, seq int, outcome Outcome, at time.Time, note, actor string) (Receipt, error) {
+	return r.update(ctx, appID, componentID, actor, rule(12), func(a *Application, s step) error {
 		cs, err := a.component(rule(12), componentID)
 		if err != nil {
 			return err

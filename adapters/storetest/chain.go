@@ -41,6 +41,7 @@ type chainBundle struct {
 	router     *chain.Router
 	def        *chain.Definition
 	recipient  string
+	written    *written // what the router writes goes through it, when set
 }
 
 // noMissingData says every datum is available.
@@ -80,7 +81,7 @@ func chainWith(t testing.TB, stores Stores) *chainBundle {
 	c := kz.Calendar()
 	b := &chainBundle{
 		ctx: ctx, cal: c, clock: deadlinestest.NewClock(epoch(c)), store: stores.Chain, catalogue: stores.Onboarding,
-		dispatcher: &chaintest.Dispatcher{}, recipient: "900101300017",
+		dispatcher: &chaintest.Dispatcher{}, recipient: "900101300017", written: newWritten(stores.Chain),
 	}
 	bodies := []onboarding.Body{
 		newBody(t, bodyOpts{ID: "registry", Serial: 110}),
@@ -108,22 +109,22 @@ func chainWith(t testing.TB, stores Stores) *chainBundle {
 
 func (b *chainBundle) submit(t testing.TB, recipient string) *chain.Application {
 	t.Helper()
-	a, err := b.router.Submit(b.ctx, chain.Submission{
+	rc, err := b.router.Submit(b.ctx, chain.Submission{
 		DefinitionID: b.def.ID, Recipient: recipient, Document: []byte(`{"form":"one application"}`),
 		Signature: chaintest.Sign(recipient), Data: map[string]string{"address": "Aqtau, 14-1"}, Actor: "portal",
 	})
 	require.NoError(t, err)
-	return a
+	return b.written.last(rc.ApplicationID)
 }
 
 func (b *chainBundle) complete(t testing.TB, appID, component string) *chain.Application {
 	t.Helper()
-	a, err := b.router.Complete(b.ctx, appID, component, chain.Issued{
+	rc, err := b.router.Complete(b.ctx, appID, component, chain.Issued{
 		Channel: chain.Electronic, Reference: component + "-1", At: b.clock.Now(), Actor: "provider",
 		Fields: map[string]string{component + "_number": "N-1"},
 	})
 	require.NoError(t, err)
-	return a
+	return b.written.last(rc.ApplicationID)
 }
 
 // requireSameApplication compares applications by their JSON with every
@@ -269,7 +270,6 @@ func runChain(t *testing.T, h Harness) {
 		again, err := b.store.GetApplication(b.ctx, a.ID)
 		require.NoError(t, err)
 		require.Equal(t, want, canonicalJSON(t, again), "a returned application shares no memory with the store")
-		require.Equal(t, want, canonicalJSON(t, a), "nor with what the router returned")
 	})
 	t.Run("UpdateRollsBackOnError", func(t *testing.T) {
 		t.Parallel()
@@ -399,18 +399,39 @@ func runChain(t *testing.T, h Harness) {
 func benchChain(b *testing.B, h Harness) {
 	b.Run("RouteComposite", func(b *testing.B) {
 		bb := setupChain(b, h)
+		bb.written = nil // the adapter alone
 		bb.router = mustRouter(b, bb, chain.DispatcherFunc(func(context.Context, chain.Dispatch) (chain.Ack, error) { return chain.Ack{}, nil }))
 		b.ReportAllocs()
 		for b.Loop() {
-			a := bb.submit(b, bb.recipient)
-			for _, c := range []string{"registration", "allowance", "queue"} {
-				a = bb.complete(b, a.ID, c)
+			rc, err := bb.router.Submit(bb.ctx, chain.Submission{
+				DefinitionID: bb.def.ID, Recipient: bb.recipient, Document: []byte(`{"form":"one application"}`),
+				Signature: chaintest.Sign(bb.recipient), Data: map[string]string{"address": "Aqtau, 14-1"}, Actor: "portal",
+			})
+			if err != nil {
+				b.Fatal(err)
 			}
-			if !a.Done() {
+			for _, c := range []string{"registration", "allowance", "queue"} {
+				rc, err = bb.router.Complete(bb.ctx, rc.ApplicationID, c, chain.Issued{
+					Channel: chain.Electronic, Reference: c + "-1", At: bb.clock.Now(), Actor: "provider",
+					Fields: map[string]string{c + "_number": "N-1"},
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			if !rc.Done {
 				b.Fatal("not done")
 			}
 		}
 	})
+}
+
+// routerStore is what the bundle's routers write through.
+func (b *chainBundle) routerStore() chain.Store {
+	if b.written != nil {
+		return b.written
+	}
+	return b.store
 }
 
 // mustRouter returns a router like the bundle's that delivers through d.
@@ -419,7 +440,7 @@ func mustRouter(tb testing.TB, b *chainBundle, d chain.Dispatcher) *chain.Router
 	var n int
 	var mu sync.Mutex
 	r, err := chain.NewRouter(chain.Config{
-		Store: b.store, Catalogue: b.catalogue, Verifier: &chaintest.Verifier{}, Data: noMissingData{},
+		Store: b.routerStore(), Catalogue: b.catalogue, Verifier: &chaintest.Verifier{}, Data: noMissingData{},
 		Dispatcher: d, Calendar: b.cal, Clock: b.clock,
 		NewID: func() string { mu.Lock(); defer mu.Unlock(); n++; return fmt.Sprintf("app-%07d", n) },
 	})

@@ -195,26 +195,31 @@ func birthInformation() onboarding.Information {
 }
 
 // submitBirth files the "Birth of a child" application of recipient at the
-// clock's now; the registry office receives it at once (Rules472 p.7).
+// clock's now; the registry office receives it at once (Rules472 p.7). It
+// returns the application as stored.
 func (b *testBundle) submitBirth(t testing.TB, recipient string) *chain.Application {
 	t.Helper()
-	a, err := b.router.Submit(b.ctx, chain.Submission{
+	rc, err := b.router.Submit(b.ctx, chain.Submission{
 		DefinitionID: "birth-of-a-child", Recipient: recipient,
 		Document: []byte(`{"child":"Aisulu","born":"2025-05-10"}`), Signature: chaintest.Sign(recipient),
 		Data: map[string]string{"parent_iin": recipient}, Actor: "portal",
 	})
 	require.NoError(t, err)
+	a, err := b.router.Get(b.ctx, rc.ApplicationID)
+	require.NoError(t, err)
 	return a
 }
 
 // registerBirth issues the birth registration with the child's IIN at the
-// clock's now.
+// clock's now and returns the application as stored.
 func (b *testBundle) registerBirth(t testing.TB, appID string) *chain.Application {
 	t.Helper()
-	a, err := b.router.Complete(b.ctx, appID, "birth-registration", chain.Issued{
+	rc, err := b.router.Complete(b.ctx, appID, "birth-registration", chain.Issued{
 		Channel: chain.Electronic, Reference: "AB-0001", At: b.clock.Now(), Actor: "registrar",
 		Fields: map[string]string{"child_iin": "250510600019", "birth_record_number": "0001"},
 	})
+	require.NoError(t, err)
+	a, err := b.router.Get(b.ctx, rc.ApplicationID)
 	require.NoError(t, err)
 	return a
 }

@@ -175,9 +175,11 @@ func TestRules472_P9_AFailedPublicationDoesNotFailTheApplicationAndIsCaughtUp(t 
 		Calendar: b.cal, Clock: b.clock, NewID: func() string { return "APP-X" },
 	})
 	require.NoError(t, err)
-	a, err := router.Submit(b.ctx, chain.Submission{DefinitionID: "birth-of-a-child", Recipient: b.alice,
+	rc, err := router.Submit(b.ctx, chain.Submission{DefinitionID: "birth-of-a-child", Recipient: b.alice,
 		Document: []byte(`{}`), Signature: chaintest.Sign(b.alice), Data: map[string]string{"parent_iin": b.alice}, Actor: "portal"})
 	require.NoError(t, err, "the application is stored whatever the feed says")
+	a, err := router.Get(b.ctx, rc.ApplicationID)
+	require.NoError(t, err)
 	require.Len(t, failed, 1)
 	require.ErrorIs(t, failed[0], desk.ErrNotFound)
 	require.Empty(t, feedOf(t, b, b.store, a.ID))

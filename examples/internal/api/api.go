@@ -276,8 +276,20 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, httpx.Forbidden(deadlines.Cite(deadlines.Rules472, 8), "recipient", "a citizen files applications for their own IIN only"))
 		return
 	}
-	v, err := h.Router.Submit(r.Context(), chain.Submission(in))
-	h.answer(w, http.StatusCreated, v, err)
+	rc, err := h.Router.Submit(r.Context(), chain.Submission(in))
+	h.answerApplication(w, r, http.StatusCreated, rc, err)
+}
+
+// answerApplication answers a command with the application as stored
+// after it (the documented response): the router's commands return a
+// receipt, and Get reads the application.
+func (h *handler) answerApplication(w http.ResponseWriter, r *http.Request, status int, rc chain.Receipt, err error) {
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	a, err := h.Router.Get(r.Context(), rc.ApplicationID)
+	h.answer(w, status, a, err)
 }
 
 type componentRequest struct {
@@ -311,25 +323,25 @@ func (h *handler) component(w http.ResponseWriter, r *http.Request, action strin
 		return
 	}
 	var (
-		a   *chain.Application
+		rc  chain.Receipt
 		err error
 	)
 	switch action {
 	case "result":
-		a, err = rt.Complete(ctx, id, c, chain.Issued{Channel: in.Channel, Reference: in.Reference, Fields: in.Fields, At: in.At, Actor: in.Actor})
+		rc, err = rt.Complete(ctx, id, c, chain.Issued{Channel: in.Channel, Reference: in.Reference, Fields: in.Fields, At: in.At, Actor: in.Actor})
 	case "refusal":
-		a, err = rt.Refuse(ctx, id, c, chain.Refusal{Ground: in.Ground, Reason: in.Reason, At: in.At, Actor: in.Actor})
+		rc, err = rt.Refuse(ctx, id, c, chain.Refusal{Ground: in.Ground, Reason: in.Reason, At: in.At, Actor: in.Actor})
 	case "payment":
-		a, err = rt.Pay(ctx, id, c, chain.Payment{Method: in.Method, AmountTiyn: in.Amount, Receipt: in.Receipt, PaidAt: in.At}, in.Actor)
+		rc, err = rt.Pay(ctx, id, c, chain.Payment{Method: in.Method, AmountTiyn: in.Amount, Receipt: in.Receipt, PaidAt: in.At}, in.Actor)
 	case "appeal":
-		a, err = rt.Appeal(ctx, id, c, in.Reason, in.At, in.Actor)
+		rc, err = rt.Appeal(ctx, id, c, in.Reason, in.At, in.Actor)
 	case "decision":
-		a, err = rt.DecideAppeal(ctx, id, c, in.Seq, in.Outcome, in.At, in.Note, in.Actor)
+		rc, err = rt.DecideAppeal(ctx, id, c, in.Seq, in.Outcome, in.At, in.Note, in.Actor)
 	default:
 		http.NotFound(w, r)
 		return
 	}
-	h.answer(w, http.StatusOK, a, err)
+	h.answerApplication(w, r, http.StatusOK, rc, err)
 }
 
 func (h *handler) ucc(w http.ResponseWriter, r *http.Request) {

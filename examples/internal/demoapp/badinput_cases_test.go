@@ -79,7 +79,7 @@ func handWrittenCases(b *testBundle) []badCase {
 			Signature: chaintest.Sign(demoapp.DemoRecipient), Data: map[string]string{"parent_iin": demoapp.DemoRecipient}, Actor: "test",
 		})
 		require.NoError(t, err)
-		fresh = a.ID
+		fresh = a.ApplicationID
 	}
 	freshPath := func(component, action string) func(b *testBundle) string {
 		return func(*testBundle) string {
