@@ -51,6 +51,7 @@ func (h *handler) ownOnboarding(r *http.Request, id string) (*onboarding.Onboard
 		return nil, err
 	}
 	if p := caller(r); p.Role != auth.Operator && (p.Role != auth.BodyPerson || o.BodyID != p.BodyID) {
+		auth.Denied(r.Context())
 		return nil, notFound(fmt.Sprintf("onboarding %q", id))
 	}
 	return o, nil
@@ -83,6 +84,7 @@ func (h *handler) ownComponent(r *http.Request, appID, componentID string) error
 			return nil
 		}
 	}
+	auth.Denied(r.Context())
 	return missing
 }
 
@@ -90,6 +92,7 @@ func (h *handler) ownComponent(r *http.Request, appID, componentID string) error
 // operator reads anyone's.
 func ownRecipient(r *http.Request, recipient string) error {
 	if p := caller(r); p.Role != auth.Operator && (p.Role != auth.Citizen || recipient != p.IIN) {
+		auth.Denied(r.Context())
 		return notFound(fmt.Sprintf("recipient %q", recipient))
 	}
 	return nil

@@ -158,6 +158,7 @@ func (h *handler) loadApplication(ctx context.Context, p auth.Principal, id stri
 		return nil, err
 	}
 	if !(scope{p}).application(a) {
+		auth.Denied(ctx)
 		return nil, notFound("application " + id)
 	}
 	return a, nil
@@ -271,6 +272,9 @@ func (h *handler) applicationResult(w http.ResponseWriter, r *http.Request) {
 	id := v.Get("component")
 	cs := a.Component(id)
 	if cs == nil || !mayRecord(p, cs) {
+		if cs != nil {
+			auth.Denied(ctx)
+		}
 		h.fail(w, r, notFound("component "+id))
 		return
 	}

@@ -260,6 +260,7 @@ func (h *handler) loadOnboarding(ctx context.Context, p auth.Principal, id strin
 		return nil, err
 	}
 	if !(scope{p}).body(o.BodyID) {
+		auth.Denied(ctx)
 		return nil, notFound("onboarding " + id)
 	}
 	return o, nil

@@ -64,6 +64,7 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request) {
 	body := r.URL.Query().Get("body")
 	if pg.Principal.Role == auth.BodyPerson {
 		if body != "" && body != pg.Principal.BodyID {
+			auth.Denied(r.Context())
 			h.fail(w, r, notFound("report of "+body))
 			return
 		}

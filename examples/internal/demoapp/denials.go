@@ -22,9 +22,11 @@ func (a *App) recordDenials(mux http.Handler) http.Handler {
 			mux.ServeHTTP(w, r)
 			return
 		}
+		ctx, denied := auth.TrackDenials(r.Context())
+		r = r.WithContext(ctx) // the mux sets r.Pattern on this request
 		sw := &statusOf{ResponseWriter: w}
 		mux.ServeHTTP(sw, r)
-		if sw.status != http.StatusForbidden {
+		if sw.status != http.StatusForbidden && !denied.Load() {
 			return
 		}
 		d := sqlstore.Denial{Principal: p.Name, Role: string(p.Role), Route: r.Pattern, Status: sw.status}

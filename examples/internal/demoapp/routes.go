@@ -102,7 +102,7 @@ func (a *App) wrap(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	httpx.Mount(mux, timed)
 
-	var h http.Handler = middleware.Route(a.recordDenials(mux))
+	var h http.Handler = a.recordDenials(middleware.Route(mux))
 	h = a.Auth.Middleware(h)
 	h = http.MaxBytesHandler(h, MaxBody)
 	cop := http.NewCrossOriginProtection()

@@ -225,8 +225,10 @@ func TestLoginSessionReachesTheAPI(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, get("/v1/deadlines"))
 }
 
-// TestDenialsAreAudited: each 403 of an authenticated caller lands in their
-// access chain of the tamper-evident audit log, naming the route.
+// TestDenialsAreAudited: each 403 of an authenticated caller, and each 404
+// that hides another tenant's record, lands in their access chain of the
+// tamper-evident audit log, naming the route; a 404 for a record that does
+// not exist does not.
 func TestDenialsAreAudited(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -234,6 +236,8 @@ func TestDenialsAreAudited(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, b.call(t, "demo-citizen2", "POST", "/v1/applications", map[string]any{"recipient": demoapp.DemoRecipient}).status)
 	require.Equal(t, http.StatusOK, b.call(t, "demo-citizen2", "GET", "/v1/bodies", nil).status)
 	require.Equal(t, http.StatusUnauthorized, b.call(t, "", "GET", "/v1/deadlines", nil).status)
+	require.Equal(t, http.StatusNotFound, b.call(t, "demo-citizen2", "GET", "/v1/recipients/"+demoapp.DemoRecipient+"/applications", nil).status)
+	require.Equal(t, http.StatusNotFound, b.call(t, "demo-citizen2", "GET", "/v1/recipients/850515400012/applications/no-such-application", nil).status)
 
 	trail, err := b.app.Store.AuditTrail(t.Context(), "access_log/Citizen 850515400012")
 	require.NoError(t, err)
@@ -241,7 +245,7 @@ func TestDenialsAreAudited(t *testing.T) {
 	for _, e := range trail {
 		got = append(got, e.Type)
 	}
-	require.Equal(t, []string{"denied 403 GET /v1/deadlines", "denied 403 POST /v1/applications"}, got)
+	require.Equal(t, []string{"denied 403 GET /v1/deadlines", "denied 403 POST /v1/applications", "denied 404 GET /v1/recipients/{recipient}/applications"}, got)
 	require.NoError(t, b.app.Store.VerifyAudit(t.Context()))
 }
 

@@ -86,7 +86,7 @@ func (h *handler) appeal(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := h.Appeals.GetAppeal(r.Context(), r.PathValue("id"))
 	switch {
-	case errors.Is(err, deadlines.ErrNotFound) || (err == nil && !sees(p, a.BodyID)):
+	case errors.Is(err, deadlines.ErrNotFound) || (err == nil && hidden(r.Context(), p, a.BodyID)):
 		h.fail(w, notFound("appeal"))
 	case err != nil:
 		h.fail(w, err)
@@ -152,7 +152,7 @@ func (h *handler) appealQuery(r *http.Request, p auth.Principal) (reports.Appeal
 	switch {
 	case p.Role == auth.BodyPerson && q.BodyID == "":
 		q.BodyID = p.BodyID
-	case q.BodyID != "" && !sees(p, q.BodyID):
+	case q.BodyID != "" && hidden(r.Context(), p, q.BodyID):
 		return q, 0, notFound("body")
 	case q.BodyID != "":
 		if _, err := h.Catalogue.GetBody(r.Context(), q.BodyID); errors.Is(err, deadlines.ErrNotFound) {

@@ -55,7 +55,7 @@ func (h *handler) appendix1(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	o, err := h.Onboardings.GetOnboarding(ctx, r.PathValue("id"))
 	switch {
-	case errors.Is(err, deadlines.ErrNotFound) || (err == nil && !sees(p, o.BodyID)):
+	case errors.Is(err, deadlines.ErrNotFound) || (err == nil && hidden(ctx, p, o.BodyID)):
 		h.fail(w, notFound("onboarding"))
 		return
 	case err != nil:
@@ -121,7 +121,7 @@ func (h *handler) notice(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	key := onboarding.LedgerKey{BodyID: r.PathValue("body"), Period: r.PathValue("period")}
-	if !sees(p, key.BodyID) {
+	if hidden(ctx, p, key.BodyID) {
 		h.fail(w, notFound("notice"))
 		return
 	}

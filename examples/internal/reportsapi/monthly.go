@@ -51,7 +51,7 @@ func period(r *http.Request) (reports.Period, error) {
 func (h *handler) recipientFor(r *http.Request, p auth.Principal) (string, error) {
 	body := r.URL.Query().Get("body")
 	switch {
-	case body != "" && !sees(p, body):
+	case body != "" && hidden(r.Context(), p, body):
 		return "", notFound("report")
 	case body != "":
 		return body, nil
@@ -274,7 +274,7 @@ func (h *handler) acknowledge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	recipient := r.PathValue("recipient")
-	if !sees(p, recipient) {
+	if hidden(r.Context(), p, recipient) {
 		h.fail(w, notFound("month"))
 		return
 	}

@@ -124,6 +124,16 @@ func sees(p auth.Principal, bodyID string) bool {
 	return p.Role != auth.BodyPerson || p.BodyID == bodyID
 }
 
+// hidden reports whether a record of body bodyID is hidden from p (see
+// sees); a hidden one is recorded as a denied attempt for the access audit.
+func hidden(ctx context.Context, p auth.Principal, bodyID string) bool {
+	if sees(p, bodyID) {
+		return false
+	}
+	auth.Denied(ctx)
+	return true
+}
+
 // Problem is one problem of bad input.
 type Problem struct {
 	Error string `json:"error"`
