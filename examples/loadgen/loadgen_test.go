@@ -2,11 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"crypto/rand"
-	"database/sql"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/qyzmet/qyzmet/adapters/sqlstore/sqlstoretest"
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/kz"
 	"github.com/qyzmet/qyzmet/examples/internal/demoapp"
@@ -116,29 +113,6 @@ func instances(t *testing.T, dsn string, n int) []string {
 	return targets
 }
 
-func pgSchema(t *testing.T, base string) string {
-	t.Helper()
-	schema := "load_" + strings.ToLower(rand.Text()[:12])
-	db, err := sql.Open("pgx", base)
-	require.NoError(t, err)
-	defer db.Close()
-	_, err = db.ExecContext(t.Context(), "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err == nil {
-			_, _ = db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			db.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 // TestLoad runs the generator for about five seconds with 16 clients
 // against three instances sharing one database: no request fails and the
 // database holds exactly the writes that succeeded.
@@ -151,7 +125,7 @@ func TestLoad(t *testing.T) {
 			if base == "" {
 				t.Skip("QYZMET_TEST_POSTGRES is not set")
 			}
-			return pgSchema(t, base)
+			return sqlstoretest.Schema(t, base, "load")
 		},
 	}
 	for name, dsn := range dbs {

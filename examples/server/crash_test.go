@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qyzmet/qyzmet/adapters/sqlstore"
+	"github.com/qyzmet/qyzmet/adapters/sqlstore/sqlstoretest"
 	"github.com/qyzmet/qyzmet/chain"
 	"github.com/qyzmet/qyzmet/chain/chaintest"
 	"github.com/qyzmet/qyzmet/chain/demo"
@@ -81,34 +80,10 @@ func TestCrashSafety(t *testing.T) {
 		for seed := range uint64(crashSeeds) {
 			t.Run(fmt.Sprintf("seed %d", seed+1), func(t *testing.T) {
 				t.Parallel()
-				crashRun(t, bin, pgSchema(t, base), seed+1)
+				crashRun(t, bin, sqlstoretest.Schema(t, base, "crash"), seed+1)
 			})
 		}
 	})
-}
-
-// pgSchema creates a schema for one test and returns a DSN using it.
-func pgSchema(t *testing.T, base string) string {
-	t.Helper()
-	schema := "crash_" + strings.ToLower(rand.Text()[:12])
-	db, err := sql.Open("pgx", base)
-	require.NoError(t, err)
-	defer db.Close()
-	_, err = db.ExecContext(t.Context(), "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err == nil {
-			_, _ = db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			db.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // crashRun is one seed: kills, restarts, then the checks.
