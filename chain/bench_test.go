@@ -24,7 +24,7 @@ func BenchmarkRouteBirthOfAChild(b *testing.B) {
 func benchRoute(b *testing.B, bb *testBundle) {
 	at := bb.clock.Now()
 	doc, sig := []byte(`{"child":"Aisulu"}`), chaintest.Sign(bb.parent)
-	regFields := map[string]string{"child_iin": "250315600019", "birth_record_number": "0001"}
+	regFields := map[string]string{"child_iin": "250315600012", "birth_record_number": "0001"}
 	// A provider's queue that takes the delivery: the fake's log of every
 	// delivery would measure the fake.
 	bb.router = newRouter(b, bb, chain.DispatcherFunc(func(context.Context, chain.Dispatch) (chain.Ack, error) { return chain.Ack{}, nil }))

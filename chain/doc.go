@@ -33,6 +33,9 @@
 //     DataAvailability for the data each component needs (data a
 //     prerequisite produces are not asked: they arrive by enrichment), and
 //     routes the application to the root components' providers (p.7).
+//     Identity numbers in the data are checked too: by convention a key
+//     ending in "_iin" holds an IIN and one ending in "_bin" a BIN (p.3);
+//     the same holds for a result's fields (p.7).
 //   - Delivery is at least once: a routed component has a pending Delivery
 //     with an idempotency key ("<application>/<component>/<round>"); the
 //     router calls the Dispatcher after the transition is stored and records

@@ -2,8 +2,12 @@ package chain
 
 import (
 	"errors"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/deadlines/kzid"
 )
 
 // The package's error categories are deadlines' sentinels, so one errors.Is
@@ -36,4 +40,30 @@ var Points = map[int]string{
 	11: "results issued as the by-laws set: Result, Issued",
 	12: "appeals as the by-laws set: Appeal, Router.Appeal, Router.DecideAppeal",
 	13: "electronic and/or paper acceptance and results: Channel",
+}
+
+// identityNumbers checks the identity numbers among an application's data
+// or a result's fields: by convention a key ending in "_iin" holds a
+// person's IIN and one ending in "_bin" a legal entity's BIN, and each must
+// pass its checksum (an empty value is left to the required-field checks).
+// The errors name prefix+key, in key order.
+func identityNumbers(r deadlines.Citation, prefix string, m map[string]string) []error {
+	var errs []error
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		var err error
+		switch v := m[k]; {
+		case v == "":
+			continue
+		case strings.HasSuffix(k, "_iin"):
+			err = kzid.ValidateIIN(v)
+		case strings.HasSuffix(k, "_bin"):
+			err = kzid.ValidateBIN(v)
+		default:
+			continue
+		}
+		if err != nil {
+			errs = append(errs, &deadlines.RuleError{Rule: r, Field: prefix + k, Err: err})
+		}
+	}
+	return errs
 }

@@ -55,7 +55,7 @@ func Example_birthOfAChild() {
 	fmt.Printf("%s submitted, routed to %v\n", rc.ApplicationID, rc.Routed)
 	rc, err = router.Complete(ctx, rc.ApplicationID, "birth-registration", chain.Issued{
 		Channel: chain.Electronic, Reference: "AB-0001", At: clock.Now(), Actor: "registrar",
-		Fields: map[string]string{"child_iin": "250315600019", "birth_record_number": "0001"},
+		Fields: map[string]string{"child_iin": "250315600012", "birth_record_number": "0001"},
 	})
 	must(err)
 	fmt.Printf("%s %s, routed to %v, done: %t\n", rc.Component, rc.Status, rc.Routed, rc.Done)
@@ -74,8 +74,8 @@ func Example_birthOfAChild() {
 	// A-1 submitted, routed to [birth-registration]
 	// birth-registration completed, routed to [birth-allowance kindergarten-queue], done: false
 	// sent to registry-office (key A-1/birth-registration/1), child IIN ""
-	// sent to labour-ministry (key A-1/birth-allowance/1), child IIN "250315600019"
-	// sent to education-department (key A-1/kindergarten-queue/1), child IIN "250315600019"
+	// sent to labour-ministry (key A-1/birth-allowance/1), child IIN "250315600012"
+	// sent to education-department (key A-1/kindergarten-queue/1), child IIN "250315600012"
 	// 1. Registration of the birth, with the child's IIN: completed, due 2025-03-19
 	// 2. One-time birth allowance: in progress, due 2025-03-31
 	// 3. Kindergarten queue: in progress, due 2025-03-17

@@ -124,7 +124,7 @@ func (b *testBundle) registerBirth(t testing.TB, appID string, at time.Time) *ch
 	t.Helper()
 	rc, err := b.router.Complete(b.ctx, appID, "birth-registration", chain.Issued{
 		Channel: chain.Electronic, Reference: "AB-0001", At: at, Actor: "registrar",
-		Fields: map[string]string{"child_iin": "250315600019", "birth_record_number": "0001"},
+		Fields: map[string]string{"child_iin": "250315600012", "birth_record_number": "0001"},
 	})
 	require.NoError(t, err)
 	return b.get(t, rc.ApplicationID)

@@ -16,7 +16,7 @@ func TestRules472_P8_ReceiptsTellWhatACommandRouted(t *testing.T) {
 	birth := func(b *testBundle) chain.Submission {
 		return chain.Submission{DefinitionID: "birth-of-a-child", Recipient: b.parent, Document: []byte("d"), Signature: chaintest.Sign(b.parent), Actor: "portal"}
 	}
-	registration := chain.Issued{Channel: chain.Electronic, Reference: "AB-1", Actor: "registrar", Fields: map[string]string{"child_iin": "250315600019", "birth_record_number": "1"}}
+	registration := chain.Issued{Channel: chain.Electronic, Reference: "AB-1", Actor: "registrar", Fields: map[string]string{"child_iin": "250315600012", "birth_record_number": "1"}}
 	tests := []struct {
 		name string
 		// run takes the bundle and returns the last command's receipt.

@@ -267,6 +267,7 @@ func (r *Router) Submit(ctx context.Context, in Submission) (Receipt, error) {
 	if strings.TrimSpace(in.Actor) == "" {
 		errs = append(errs, deadlines.Invalid(rule(8), "actor", "who submits is required"))
 	}
+	errs = append(errs, identityNumbers(rule(3), "data.", in.Data)...)
 	p, err := r.plan(ctx, in.DefinitionID)
 	if err != nil {
 		errs = append(errs, &deadlines.RuleError{Rule: rule(2), Field: "definition_id", Err: err})
@@ -701,6 +702,7 @@ func (r *Router) Complete(ctx context.Context, appID, componentID string, res Is
 				break
 			}
 		}
+		errs = append(errs, identityNumbers(rule(7), "fields.", res.Fields)...)
 		if err := s.checkAt(rule(4), res.At, cs.ReceivedAt, "the receipt"); err != nil {
 			errs = append(errs, err)
 		}

@@ -164,7 +164,7 @@ func TestRules472_P4_EachComponentResultIsAResultOfTheComposite(t *testing.T) {
 		require.Len(t, b.dispatcher.Deliveries(), 3, "each provider got the application once")
 		_, err := b.router.Complete(b.ctx, a.ID, "birth-registration", chain.Issued{
 			Channel: chain.Electronic, Reference: "AB-0002", At: b.clock.Now(), Actor: "registrar",
-			Fields: map[string]string{"child_iin": "250315600019", "birth_record_number": "0002"},
+			Fields: map[string]string{"child_iin": "250315600012", "birth_record_number": "0002"},
 		})
 		requireRule(t, err, chain.ErrConflict, 4, "status")
 	})
@@ -302,11 +302,11 @@ func TestRules472_P7_PrerequisiteFirstThenEnrichedForTheNext(t *testing.T) {
 	require.NotContains(t, b.dispatcher.Deliveries()[0].Data, "child_iin")
 
 	a = b.registerBirth(t, a.ID, b.now(t, "2025-03-18 11:00"))
-	require.Equal(t, "250315600019", a.Data["child_iin"], "the application is enriched with the result")
+	require.Equal(t, "250315600012", a.Data["child_iin"], "the application is enriched with the result")
 	ds := b.dispatcher.Deliveries()
 	require.Len(t, ds, 3)
 	for _, d := range ds[1:] {
-		require.Equal(t, "250315600019", d.Data["child_iin"], "%s receives the enriched application", d.ComponentID)
+		require.Equal(t, "250315600012", d.Data["child_iin"], "%s receives the enriched application", d.ComponentID)
 		require.Equal(t, b.parent, d.Data["parent_iin"])
 	}
 
@@ -494,7 +494,7 @@ func TestRules472_P11_ResultsIssuedAsTheByLawsSet(t *testing.T) {
 	b := setup(t)
 	a := b.submitBirth(t)
 	at := b.now(t, "2025-03-18 11:00")
-	fields := map[string]string{"child_iin": "250315600019", "birth_record_number": "0001"}
+	fields := map[string]string{"child_iin": "250315600012", "birth_record_number": "0001"}
 	for _, tc := range []struct {
 		name  string
 		in    chain.Issued

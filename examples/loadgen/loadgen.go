@@ -404,7 +404,7 @@ var submission = func() []byte {
 
 func resultFor(id string) []byte {
 	return []byte(`{"actor":"registrar","at":"` + time.Now().UTC().Format(time.RFC3339Nano) + `","channel":"electronic","reference":"LG-` + id +
-		`","fields":{"child_iin":"250315600019","birth_record_number":"1"}}`)
+		`","fields":{"child_iin":"250315600012","birth_record_number":"1"}}`)
 }
 
 // do sends a request with the first demo key the route does not refuse

@@ -446,7 +446,7 @@ func (w *workload) driveApplications(ctx context.Context, base string) {
 		w.record(w.apps, a)
 		status, answer, err = w.post(ctx, base+"/v1/applications/"+a.ID+"/components/birth-registration/result", map[string]any{
 			"actor": "registrar", "at": w.at(a.ID), "channel": "electronic", "reference": "CR-" + a.ID[:8],
-			"fields": map[string]string{"child_iin": "250315600019", "birth_record_number": "1"},
+			"fields": map[string]string{"child_iin": "250315600012", "birth_record_number": "1"},
 		}, "demo-operator", "demo-registry")
 		if err == nil && status == http.StatusOK {
 			var done aggregate

@@ -216,7 +216,7 @@ func (b *testBundle) registerBirth(t testing.TB, appID string) *chain.Applicatio
 	t.Helper()
 	rc, err := b.router.Complete(b.ctx, appID, "birth-registration", chain.Issued{
 		Channel: chain.Electronic, Reference: "AB-0001", At: b.clock.Now(), Actor: "registrar",
-		Fields: map[string]string{"child_iin": "250510600019", "birth_record_number": "0001"},
+		Fields: map[string]string{"child_iin": "250510600012", "birth_record_number": "0001"},
 	})
 	require.NoError(t, err)
 	a, err := b.router.Get(b.ctx, rc.ApplicationID)

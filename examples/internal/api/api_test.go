@@ -102,7 +102,7 @@ func TestCompositeApplicationOverHTTP(t *testing.T) {
 	path := "/v1/applications/" + a.ID + "/components/"
 	require.Equal(t, http.StatusOK, b.do(t, "POST", path+"birth-registration/result", map[string]any{
 		"actor": "registrar", "at": b.clock.Now(), "channel": "electronic", "reference": "AB-1",
-		"fields": map[string]string{"child_iin": "250315600019", "birth_record_number": "1"},
+		"fields": map[string]string{"child_iin": "250315600012", "birth_record_number": "1"},
 	}, &a))
 	require.Equal(t, chain.StatusInProgress, a.Component("birth-allowance").Status)
 

@@ -78,7 +78,7 @@ func FuzzRequestBodies(f *testing.F) {
 	f.Add(uint8(3), []byte(`{"at":"`+now+`","actor":"body","person":{"name":"A","iin":"900101300017"}}`))
 	f.Add(uint8(9), []byte(`{"at":"`+now+`","actor":"ucc","questions":["a","b"]}`))
 	f.Add(uint8(12), []byte(`{"definition_id":"birth-of-a-child","recipient":"900101300017","document":"e30=","signature":`+string(sig)+`,"data":{"parent_iin":"900101300017"},"actor":"portal"}`))
-	f.Add(uint8(13), []byte(`{"actor":"registrar","at":"`+now+`","channel":"electronic","reference":"AB-1","fields":{"child_iin":"250315600019","birth_record_number":"1"}}`))
+	f.Add(uint8(13), []byte(`{"actor":"registrar","at":"`+now+`","channel":"electronic","reference":"AB-1","fields":{"child_iin":"250315600012","birth_record_number":"1"}}`))
 	f.Add(uint8(14), []byte(`{"actor":"registrar","at":"`+now+`","ground":"false-data","reason":"x"}`))
 	f.Add(uint8(17), []byte(`{"seq":1,"outcome":"upheld","at":"`+now+`"}`))
 	f.Add(uint8(2), []byte(`{"at":"0001-01-01T00:00:00Z"} {}`))

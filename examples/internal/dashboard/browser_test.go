@@ -124,7 +124,7 @@ func TestBrowser_OperatorWalksThroughTheDashboard(t *testing.T) {
 	do(chromedp.Navigate(srv.URL+"/ui/applications/"+b.applicationID), chromedp.WaitVisible(chromedp.CSS(`#result-birth-registration`)))
 	shot("05-application")
 	do(chromedp.SendKeys(chromedp.CSS(`#result-birth-registration #f-reference`), "BC-2025-1"),
-		chromedp.SendKeys(chromedp.CSS(`#result-birth-registration #f-fields-child-iin`), "250320500015"),
+		chromedp.SendKeys(chromedp.CSS(`#result-birth-registration #f-fields-child-iin`), "250320500013"),
 		chromedp.SendKeys(chromedp.CSS(`#result-birth-registration #f-fields-birth-record-number`), "R-7"),
 		chromedp.Click(chromedp.CSS(`#result-birth-registration-submit`)),
 		chromedp.WaitVisible(chromedp.CSS(`g[data-component="birth-allowance"][data-status="in progress"]`)))

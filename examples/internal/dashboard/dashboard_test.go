@@ -186,7 +186,7 @@ func TestApplicationGraph_OneNodePerComponentWithItsStatus(t *testing.T) {
 	assert.Equal(t, chain.StatusInProgress.String(), statuses(bad.Body)["birth-registration"])
 
 	ok := b.post(t, "demo-registry", page+"/result", url.Values{"component": {"birth-registration"}, "channel": {"electronic"},
-		"reference": {"BC-1"}, "at": {"2025-03-20T10:00:00"}, "fields.child_iin": {"250320500015"}, "fields.birth_record_number": {"R-7"}})
+		"reference": {"BC-1"}, "at": {"2025-03-20T10:00:00"}, "fields.child_iin": {"250320500013"}, "fields.birth_record_number": {"R-7"}})
 	require.Equal(t, http.StatusSeeOther, ok.StatusCode, ok.Body)
 	res = b.get(t, "demo-operator", page)
 	assert.Equal(t, map[string]string{

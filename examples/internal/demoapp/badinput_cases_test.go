@@ -60,7 +60,7 @@ func handWrittenCases(b *testBundle) []badCase {
 	result := func(over map[string]any) string {
 		m := map[string]any{
 			"at": now, "channel": "electronic", "reference": "AB-1",
-			"fields": map[string]string{"child_iin": "250315600019", "birth_record_number": "1"},
+			"fields": map[string]string{"child_iin": "250315600012", "birth_record_number": "1"},
 		}
 		for k, v := range over {
 			m[k] = v
@@ -90,7 +90,7 @@ func handWrittenCases(b *testBundle) []badCase {
 		newApp(t, b)
 		_, err := b.app.Router.Complete(t.Context(), fresh, "birth-registration", chain.Issued{
 			Channel: chain.Electronic, Reference: "AB-1", At: now, Actor: "registrar",
-			Fields: map[string]string{"child_iin": "250315600019", "birth_record_number": "1"},
+			Fields: map[string]string{"child_iin": "250315600012", "birth_record_number": "1"},
 		})
 		require.NoError(t, err)
 	}
@@ -177,6 +177,8 @@ func handWrittenCases(b *testBundle) []badCase {
 		// One application (Rules472).
 		{route: "POST /v1/applications", kind: kChecksum, name: "recipient IIN checksum", key: op,
 			body: submit(map[string]any{"recipient": "900101300018"}), status: bad, field: "recipient"},
+		{route: "POST /v1/applications", kind: kChecksum, name: "an IIN in the data", key: op,
+			body: submit(map[string]any{"data": map[string]string{"parent_iin": "900101300018"}}), status: bad, rule: "Rules472 p.3", field: "data.parent_iin"},
 		{route: "POST /v1/applications", kind: kTenant, name: "for another citizen", key: cit2, body: submit(nil), status: forbidden, rule: "Rules472 p.8", field: "recipient"},
 		{route: "POST /v1/applications", kind: kUnknownID, name: "no such definition", key: op, body: submit(map[string]any{"definition_id": "no-such"}), status: nf},
 		{route: "POST /v1/applications", kind: kInvalid, name: "signature of someone else", key: op,
@@ -197,6 +199,9 @@ func handWrittenCases(b *testBundle) []badCase {
 			path: "/v1/applications/no-such/components/birth-registration/result", body: result(nil), status: nf},
 		{route: "POST /v1/applications/{id}/components/{component}/result", kind: kUnknownID, name: "no such component", key: op,
 			pathf: func(b *testBundle) string { return app(b) + "/components/no-such/result" }, body: result(nil), status: nf},
+		{route: "POST /v1/applications/{id}/components/{component}/result", kind: kChecksum, name: "the child's IIN", key: op,
+			pathf: func(b *testBundle) string { return app(b) + "/components/birth-registration/result" },
+			body:  result(map[string]any{"fields": map[string]string{"child_iin": "250315600019", "birth_record_number": "1"}}), status: bad, rule: "Rules472 p.7", field: "fields.child_iin"},
 		{route: "POST /v1/applications/{id}/components/{component}/result", kind: kTenant, name: "another provider's component", key: edu,
 			pathf: func(b *testBundle) string { return app(b) + "/components/birth-registration/result" }, body: result(nil), status: nf},
 
@@ -362,7 +367,7 @@ func handWrittenCases(b *testBundle) []badCase {
 		{route: "POST /ui/applications/{id}/result", kind: kTenant, name: "another provider's component", key: edu, contentType: formType,
 			pathf: func(b *testBundle) string { return "/ui/applications/" + b.applicationID + "/result" },
 			body: form("component", "birth-registration", "at", now.Format("2006-01-02T15:04"), "channel", "electronic", "reference", "A-1",
-				"fields.child_iin", "250315600019", "fields.birth_record_number", "1"), status: nf, html: true},
+				"fields.child_iin", "250315600012", "fields.birth_record_number", "1"), status: nf, html: true},
 		{route: "POST /login", kind: kInvalid, name: "an unknown key", contentType: formType, body: form("key", "no-such-key", "next", "/"), status: http.StatusUnauthorized, html: true},
 	}
 }

@@ -135,7 +135,7 @@ func TestProvidersActOnlyOnTheirOwnComponents(t *testing.T) {
 	path := "/v1/applications/" + b.applicationID + "/components/birth-registration/result"
 	result := map[string]any{
 		"actor": "registrar", "at": b.clock.Now(), "channel": "electronic", "reference": "AB-1",
-		"fields": map[string]string{"child_iin": "250315600019", "birth_record_number": "1"},
+		"fields": map[string]string{"child_iin": "250315600012", "birth_record_number": "1"},
 	}
 	foreign := b.call(t, "demo-education", "POST", path, result)
 	require.Equal(t, http.StatusNotFound, foreign.status, string(foreign.body))

@@ -155,7 +155,7 @@ func TestAnswersMatchTheDocument(t *testing.T) {
 		call{key: "demo-operator", method: "POST", template: "/v1/onboardings/{id}/{step}", params: map[string]string{"id": obID, "step": "request"}, body: `{"at":"2025-03-17T10:00:00Z","actor":"ucc"}`},
 		call{key: "demo-citizen2", method: "POST", template: "/v1/applications", body: `{"definition_id":"birth-of-a-child","recipient":"` + demoapp.DemoRecipient + `","actor":"x"}`},
 		call{key: "demo-registry", method: "POST", template: "/v1/applications/{id}/components/{component}/result", params: map[string]string{"id": appID, "component": "birth-registration"},
-			body: `{"actor":"r","at":"2025-03-17T10:00:00Z","channel":"electronic","reference":"AB-1","fields":{"child_iin":"250315600019","birth_record_number":"1"}}`},
+			body: `{"actor":"r","at":"2025-03-17T10:00:00Z","channel":"electronic","reference":"AB-1","fields":{"child_iin":"250315600012","birth_record_number":"1"}}`},
 	)
 	for _, c := range calls {
 		path := wildcard.ReplaceAllStringFunc(c.template, func(w string) string { return c.params[w[1:len(w)-1]] })
