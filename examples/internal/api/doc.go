@@ -48,8 +48,9 @@
 //
 // A request's "actor" field is what the domain records as having acted;
 // when it is empty the authenticated caller's name is recorded. Denied
-// attempts (403, and the 404 that hides another tenant's record) are recorded under the principal, whatever the request
-// says, in the audit log (see demoapp).
+// attempts (403, and the 404 that hides another tenant's record) are
+// recorded under the principal, whatever the request says, in the audit
+// log (see demoapp).
 //
 // # Errors
 //
