@@ -2,7 +2,6 @@ package chain
 
 import (
 	"errors"
-	"maps"
 	"slices"
 	"strings"
 
@@ -48,10 +47,10 @@ var Points = map[int]string{
 // pass its checksum (an empty value is left to the required-field checks).
 // The errors name prefix+key, in key order.
 func identityNumbers(r deadlines.Citation, prefix string, m map[string]string) []error {
-	var errs []error
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	var errs []*deadlines.RuleError
+	for k, v := range m {
 		var err error
-		switch v := m[k]; {
+		switch {
 		case v == "":
 			continue
 		case strings.HasSuffix(k, "_iin"):
@@ -65,5 +64,13 @@ func identityNumbers(r deadlines.Citation, prefix string, m map[string]string) [
 			errs = append(errs, &deadlines.RuleError{Rule: r, Field: prefix + k, Err: err})
 		}
 	}
-	return errs
+	if len(errs) == 0 {
+		return nil
+	}
+	slices.SortFunc(errs, func(a, b *deadlines.RuleError) int { return strings.Compare(a.Field, b.Field) })
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = e
+	}
+	return out
 }

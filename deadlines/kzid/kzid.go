@@ -50,22 +50,21 @@ func checkDigit(d *[12]int) (int, bool) {
 	return 0, false
 }
 
-func digits(s string) (*[12]int, error) {
+func digits(s string) (d [12]int, err error) {
 	if len(s) != 12 {
-		return nil, fmt.Errorf("%w: must be 12 digits, got %d characters", deadlines.ErrInvalid, len(s))
+		return d, fmt.Errorf("%w: must be 12 digits, got %d characters", deadlines.ErrInvalid, len(s))
 	}
-	var d [12]int
 	for i := range 12 {
 		if s[i] < '0' || s[i] > '9' {
-			return nil, fmt.Errorf("%w: must be 12 digits", deadlines.ErrInvalid)
+			return d, fmt.Errorf("%w: must be 12 digits", deadlines.ErrInvalid)
 		}
 		d[i] = int(s[i] - '0')
 	}
 	cd, ok := checkDigit(&d)
 	if !ok || cd != d[11] {
-		return nil, fmt.Errorf("%w: check digit does not match", deadlines.ErrInvalid)
+		return d, fmt.Errorf("%w: check digit does not match", deadlines.ErrInvalid)
 	}
-	return &d, nil
+	return d, nil
 }
 
 // ValidateIIN checks a person's IIN: 12 digits, the birth date (YYMMDD),
@@ -76,10 +75,10 @@ func ValidateIIN(s string) error {
 	if err != nil {
 		return fmt.Errorf("IIN %w", err)
 	}
-	century := map[int]int{1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}[d[6]]
-	if century == 0 {
+	if d[6] < 1 || d[6] > 6 {
 		return fmt.Errorf("IIN %w: the 7th digit (century and sex) must be 1–6", deadlines.ErrInvalid)
 	}
+	century := 1800 + (d[6]-1)/2*100 // 1–2: 1800s, 3–4: 1900s, 5–6: 2000s
 	y, m, day := century+d[0]*10+d[1], time.Month(d[2]*10+d[3]), d[4]*10+d[5]
 	if born := time.Date(y, m, day, 0, 0, 0, 0, time.UTC); m < 1 || m > 12 || born.Day() != day {
 		return fmt.Errorf("IIN %w: %04d-%02d-%02d is not a date of birth", deadlines.ErrInvalid, y, int(m), day)
