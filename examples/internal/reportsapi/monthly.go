@@ -172,9 +172,9 @@ func (h *handler) answerMonth(w http.ResponseWriter, status int, p auth.Principa
 	h.answer(w, status, v, err)
 }
 
-// openMonth records a month's duties (p.14); RunWorkers opens each month
-// by itself, this is for months it missed.
-func (h *handler) openMonth(w http.ResponseWriter, r *http.Request) {
+// monthStep is what the month's endpoints share: the caller, the period
+// from the path, then do, answered with the month as the caller may see it.
+func (h *handler) monthStep(w http.ResponseWriter, r *http.Request, status int, do func(p auth.Principal, per reports.Period) (*reports.MonthlyReport, error)) {
 	p, ok := caller(w, r)
 	if !ok {
 		return
@@ -184,24 +184,24 @@ func (h *handler) openMonth(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
-	m, err := h.Reports.OpenMonth(r.Context(), per, p.Name)
-	h.answerMonth(w, http.StatusCreated, p, m, err)
+	m, err := do(p, per)
+	h.answerMonth(w, status, p, m, err)
+}
+
+// openMonth records a month's duties (p.14); RunWorkers opens each month
+// by itself, this is for months it missed.
+func (h *handler) openMonth(w http.ResponseWriter, r *http.Request) {
+	h.monthStep(w, r, http.StatusCreated, func(p auth.Principal, per reports.Period) (*reports.MonthlyReport, error) {
+		return h.Reports.OpenMonth(r.Context(), per, p.Name)
+	})
 }
 
 // monthly answers a month's duties: each recipient's delivery state, due
 // date and citation.
 func (h *handler) monthly(w http.ResponseWriter, r *http.Request) {
-	p, ok := caller(w, r)
-	if !ok {
-		return
-	}
-	per, err := period(r)
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	m, err := h.Reports.Monthly(r.Context(), per)
-	h.answerMonth(w, http.StatusOK, p, m, err)
+	h.monthStep(w, r, http.StatusOK, func(_ auth.Principal, per reports.Period) (*reports.MonthlyReport, error) {
+		return h.Reports.Monthly(r.Context(), per)
+	})
 }
 
 // StepInput is the body of the delivery transitions: when it happened
@@ -226,38 +226,21 @@ func (h *handler) stepInput(w http.ResponseWriter, r *http.Request) (time.Time, 
 // generate renders a recipient's report of an ended month and records it
 // as generated with its row count and summary.
 func (h *handler) generate(w http.ResponseWriter, r *http.Request) {
-	p, ok := caller(w, r)
-	if !ok {
-		return
-	}
-	per, err := period(r)
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	m, err := h.Reports.Generate(r.Context(), per, r.PathValue("recipient"), reports.NewJSONWriter(io.Discard), p.Name)
-	h.answerMonth(w, http.StatusOK, p, m, err)
+	h.monthStep(w, r, http.StatusOK, func(p auth.Principal, per reports.Period) (*reports.MonthlyReport, error) {
+		return h.Reports.Generate(r.Context(), per, r.PathValue("recipient"), reports.NewJSONWriter(io.Discard), p.Name)
+	})
 }
 
 // send records that a generated report was sent, meeting or breaching the
 // p.14 term.
 func (h *handler) send(w http.ResponseWriter, r *http.Request) {
-	p, ok := caller(w, r)
-	if !ok {
-		return
-	}
-	per, err := period(r)
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	at, err := h.stepInput(w, r)
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	m, err := h.Reports.Send(r.Context(), per, r.PathValue("recipient"), at, p.Name)
-	h.answerMonth(w, http.StatusOK, p, m, err)
+	h.monthStep(w, r, http.StatusOK, func(p auth.Principal, per reports.Period) (*reports.MonthlyReport, error) {
+		at, err := h.stepInput(w, r)
+		if err != nil {
+			return nil, err
+		}
+		return h.Reports.Send(r.Context(), per, r.PathValue("recipient"), at, p.Name)
+	})
 }
 
 // acknowledge records that the recipient confirmed receipt: operators for
