@@ -3,7 +3,6 @@ package reports_test
 import (
 	"io"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -35,24 +34,7 @@ func BenchmarkAppendix2(b *testing.B) {
 			src := &reportstest.Synthetic{Store: tb.store, N: benchRows, BodyIDs: []string{"ministry", "akimat-mangystau"}, ServiceID: "birth-registration"}
 			svc, err := reports.NewService(src, tb.cal, tb.clock)
 			require.NoError(b, err)
-			b.ReportAllocs()
-			var peak uint64
-			var cpu time.Duration
-			rows := 0
-			for b.Loop() {
-				u := reportstest.Measure(func() {
-					sum, err := svc.Render(tb.ctx, march2025, "quality", tc.w(io.Discard))
-					if err != nil {
-						b.Fatal(err)
-					}
-					rows += sum.Total
-				})
-				peak = max(peak, u.PeakHeap)
-				cpu += u.CPU
-			}
-			b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
-			b.ReportMetric(float64(cpu.Nanoseconds())/float64(rows), "cpu-ns/row")
-			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			reportstest.BenchRender(b, svc, march2025, "quality", tc.w)
 		})
 	}
 }

@@ -6,11 +6,13 @@ package reportstest
 
 import (
 	"context"
+	"io"
 	"iter"
 	"runtime"
 	"runtime/metrics"
 	"strconv"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/qyzmet/qyzmet/reports"
@@ -60,10 +62,6 @@ func (s *Synthetic) Appeals(ctx context.Context, q reports.AppealQuery) iter.Seq
 		}
 	}
 }
-
-// PeakHeap runs fn and returns the largest heap in use seen while it ran;
-// see Measure.
-func PeakHeap(fn func()) uint64 { return Measure(fn).PeakHeap }
 
 // Usage is what Measure saw while a function ran.
 type Usage struct {
@@ -118,4 +116,30 @@ func Measure(fn func()) Usage {
 	close(done)
 	wg.Wait()
 	return Usage{PeakHeap: max(peak, read()), CPU: cpu}
+}
+
+// BenchRender renders the month's report for recipient into writers made
+// by newWriter (discarding the bytes) once per iteration, and reports
+// rows/s, cpu-ns/row (the process's CPU time, which holds when other
+// processes share the machine) and peak-heap-MiB (sampled while rendering).
+func BenchRender(b *testing.B, svc *reports.Service, p reports.Period, recipient string, newWriter func(io.Writer) reports.Writer) {
+	b.Helper()
+	b.ReportAllocs()
+	var peak uint64
+	var cpu time.Duration
+	rows := 0
+	for b.Loop() {
+		u := Measure(func() {
+			sum, err := svc.Render(context.Background(), p, recipient, newWriter(io.Discard))
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows += sum.Total
+		})
+		peak = max(peak, u.PeakHeap)
+		cpu += u.CPU
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(rows), "cpu-ns/row")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 }
