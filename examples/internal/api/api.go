@@ -222,7 +222,22 @@ func (h *handler) step(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, deadlines.Wrap(deadlines.Citation{}, "step", deadlines.ErrNotFound, "no onboarding step "+strconv.Quote(r.PathValue("step"))))
 		return
 	}
-	h.answer(w, http.StatusOK, o, err)
+	h.answer(w, http.StatusOK, o, httpx.RenameFields(err, stepFields[r.PathValue("step")]))
+}
+
+// stepFields maps, per step, the names the onboarding domain gives its
+// fields to the names of stepRequest's JSON fields where they differ, so a
+// 400 names what the client sent.
+var stepFields = map[string]map[string]string{
+	"request":     {"sent_at": "at"},
+	"receipt":     {"received_at": "at"},
+	"appointment": {"appointed_at": "at"},
+	"information": {"submitted_at": "at"},
+	"update":      {"submitted_at": "at"},
+	"replacement": {"replaced_on": "changed_on", "notified_at": "at"},
+	"questions":   {"sent_at": "at", "items": "questions"},
+	"training":    {"at": "training.at", "trainer": "training.trainer", "trainees": "training.trainees"},
+	"protocol":    {"signed_at": "protocol.signed_at", "number": "protocol.number"},
 }
 
 func (h *handler) deadlines(w http.ResponseWriter, r *http.Request) {

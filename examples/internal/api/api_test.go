@@ -82,7 +82,7 @@ func TestOnboardingOverHTTP(t *testing.T) {
 	require.Equal(t, "Rules130 p.4", e.Rule)
 	// Bad input names the field.
 	require.Equal(t, http.StatusBadRequest, b.do(t, "POST", "/v1/onboardings/"+id+"/receipt", map[string]any{"actor": "body"}, &e))
-	require.Equal(t, "received_at", e.Field)
+	require.Equal(t, "at", e.Field, "the request's name for the time, not the domain's received_at")
 	require.Equal(t, http.StatusBadRequest, b.do(t, "POST", "/v1/onboardings/"+id+"/receipt", map[string]any{"actor": "body", "colour": "red"}, &e))
 	require.Equal(t, "body", e.Field)
 	require.Equal(t, http.StatusNotFound, b.do(t, "POST", "/v1/onboardings/nope/receipt", map[string]any{"at": b.clock.Now(), "actor": "body"}, &e))

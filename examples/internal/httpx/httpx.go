@@ -85,3 +85,25 @@ func ReadJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	return nil
 }
+
+// RenameFields renames the fields of the *deadlines.RuleError values in
+// err's tree by names (domain name → request name) and returns err: the
+// domain names a field as its own types spell it ("sent_at"), a handler
+// whose request spells it otherwise ("at") answers the request's name.
+func RenameFields(err error, names map[string]string) error {
+	switch e := err.(type) {
+	case nil:
+	case *deadlines.RuleError:
+		if to, ok := names[e.Field]; ok {
+			e.Field = to
+		}
+		RenameFields(e.Err, names)
+	case interface{ Unwrap() []error }:
+		for _, x := range e.Unwrap() {
+			RenameFields(x, names)
+		}
+	default:
+		RenameFields(errors.Unwrap(err), names)
+	}
+	return err
+}

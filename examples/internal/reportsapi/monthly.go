@@ -239,7 +239,8 @@ func (h *handler) send(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		return h.Reports.Send(r.Context(), per, r.PathValue("recipient"), at, p.Name)
+		m, err := h.Reports.Send(r.Context(), per, r.PathValue("recipient"), at, p.Name)
+		return m, httpx.RenameFields(err, map[string]string{"sent_at": "at"})
 	})
 }
 
@@ -274,5 +275,5 @@ func (h *handler) acknowledge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, err := h.Reports.Acknowledge(r.Context(), per, recipient, at, p.Name)
-	h.answerMonth(w, http.StatusOK, p, m, err)
+	h.answerMonth(w, http.StatusOK, p, m, httpx.RenameFields(err, map[string]string{"acknowledged_at": "at"}))
 }
