@@ -57,6 +57,25 @@ type Acknowledger interface {
 // it to finish handling it, short enough to escalate soon after a crash.
 const redeliverAfter = 5 * time.Minute
 
+// Deferrer is an Acknowledger that can put a claim back in line. The
+// Sweeper defers each claim whose handler failed by RetryFailedAfter: a
+// handler that keeps failing (a notice nobody can deliver) is then called
+// again once per RetryFailedAfter instead of on every sweep, and claims that
+// keep failing move behind the others instead of filling every batch of
+// Unacknowledged, so the claims behind them are still retried. Without a
+// Deferrer a failed claim is handed out again on every sweep from
+// redeliverAfter on.
+type Deferrer interface {
+	// DeferFirings makes the pending claims of keys pending since since:
+	// Unacknowledged returns them only when its before is after since.
+	// Keys acknowledged or never claimed are left alone, without error.
+	DeferFirings(ctx context.Context, since time.Time, keys ...string) error
+}
+
+// RetryFailedAfter is how long after a handler failed its claim is handed
+// to the handler again, when the store is a Deferrer.
+const RetryFailedAfter = 15 * time.Minute
+
 // FiringHandler acts on a rung that fired: it raises the escalation. It
 // runs after the firing was claimed and is called once per claim, or at
 // least once when the store is an Acknowledger; the claimed Firing is the
@@ -131,7 +150,7 @@ func (s *Sweeper) sweep(ctx context.Context, now time.Time) ([]Firing, error) {
 				continue // another sweeper fired it
 			}
 			claimed = append(claimed, f)
-			if err := s.handleAndAck(ctx, []Firing{f}); err != nil {
+			if err := s.handleAndAck(ctx, now, []Firing{f}); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -151,7 +170,7 @@ func (s *Sweeper) sweepBatches(ctx context.Context, b BatchClaimer, now time.Tim
 			return claimed, errors.Join(append(errs, fmt.Errorf("deadlines: sweep: %w", err))...)
 		}
 		claimed = append(claimed, batch...)
-		if err := s.handleAndAck(ctx, batch); err != nil {
+		if err := s.handleAndAck(ctx, now, batch); err != nil {
 			errs = append(errs, err)
 		}
 		if len(batch) == 0 { // a short batch may only mean others claimed some
@@ -161,16 +180,19 @@ func (s *Sweeper) sweepBatches(ctx context.Context, b BatchClaimer, now time.Tim
 }
 
 // handleAndAck hands claimed firings to the handler and, when the store is
-// an Acknowledger, acknowledges those it handled, in one write.
-func (s *Sweeper) handleAndAck(ctx context.Context, fs []Firing) error {
+// an Acknowledger, acknowledges those it handled, in one write; when it is
+// a Deferrer, the failed ones are deferred by RetryFailedAfter from now, in
+// one more.
+func (s *Sweeper) handleAndAck(ctx context.Context, now time.Time, fs []Firing) error {
 	if s.handle == nil || len(fs) == 0 {
 		return nil
 	}
 	var errs []error
-	done := make([]string, 0, len(fs))
+	var done, failed []string
 	for _, f := range fs {
 		if err := s.handle(ctx, f); err != nil {
 			errs = append(errs, fmt.Errorf("deadlines: handle %s: %w", f.Key(), err))
+			failed = append(failed, f.Key())
 			continue
 		}
 		done = append(done, f.Key())
@@ -180,12 +202,20 @@ func (s *Sweeper) handleAndAck(ctx context.Context, fs []Firing) error {
 			errs = append(errs, fmt.Errorf("deadlines: acknowledging %d firings: %w", len(done), err))
 		}
 	}
+	if d, ok := s.store.(Deferrer); ok && len(failed) > 0 {
+		// Unacknowledged(now' - redeliverAfter) returns them again once
+		// now' reaches now + RetryFailedAfter.
+		if err := d.DeferFirings(ctx, now.Add(RetryFailedAfter-redeliverAfter), failed...); err != nil {
+			errs = append(errs, fmt.Errorf("deadlines: deferring %d failed firings: %w", len(failed), err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
 // redeliver hands the claims left unacknowledged for redeliverAfter to the
 // handler again (Acknowledger). A claim whose handler fails stays
-// unacknowledged, and the next sweep tries it again.
+// unacknowledged: a Deferrer hands it out again RetryFailedAfter later,
+// any other Acknowledger on the next sweep.
 func (s *Sweeper) redeliver(ctx context.Context, now time.Time) error {
 	a, ok := s.store.(Acknowledger)
 	if !ok || s.handle == nil {
@@ -195,7 +225,7 @@ func (s *Sweeper) redeliver(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("deadlines: sweep: unacknowledged firings: %w", err)
 	}
-	return s.handleAndAck(ctx, stale)
+	return s.handleAndAck(ctx, now, stale)
 }
 
 // Run sweeps every interval until ctx is done, reporting each sweep's

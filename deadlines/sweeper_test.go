@@ -3,6 +3,7 @@ package deadlines_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -149,5 +150,83 @@ func TestNewSweeperRejectsMissingParts(t *testing.T) {
 	require.ErrorIs(t, err, deadlines.ErrInvalid)
 	for _, f := range []string{"store", "calendar", "clock"} {
 		require.Contains(t, err.Error(), f+": ")
+	}
+}
+
+// acknowledgingOnly hides the memory store's Deferrer: a store that can
+// acknowledge claims but not defer them.
+type acknowledgingOnly struct {
+	deadlines.SweepStore
+	deadlines.Acknowledger
+}
+
+// TestSweeperDefersFailedClaimsSoTheyCannotStarveOthers: 1,000 claims whose
+// handler always fails (a batch of Unacknowledged) and one claim left
+// unhandled by a sweeper that died. With a Deferrer the failed ones wait
+// RetryFailedAfter behind the others and are retried once per period;
+// without one they are retried on every sweep and the dead sweeper's claim
+// is never handed out.
+func TestSweeperDefersFailedClaimsSoTheyCannotStarveOthers(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		store func(*memory.Store) deadlines.SweepStore
+		// wantOrphanHandled: the dead sweeper's claim is handled at the end.
+		wantOrphanHandled bool
+	}{
+		{"Deferrer", func(s *memory.Store) deadlines.SweepStore { return s }, true},
+		{"AcknowledgerOnly", func(s *memory.Store) deadlines.SweepStore { return acknowledgingOnly{s, s} }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, c, mem := context.Background(), kzCal(), memory.New()
+			clock := deadlinestest.NewClock(at(t, c, "2025-03-17 10:00"))
+			term := deadlines.Term{Kind: deadlines.WorkingDays, N: 1, Rule: p5}
+			for i := range 1000 {
+				tm, err := deadlines.NewTimer(c, fmt.Sprintf("poison-%04d", i), "test", term, clock.Now())
+				require.NoError(t, err)
+				require.NoError(t, mem.CreateTimer(ctx, tm))
+			}
+			calls := map[string]int{}
+			s, err := deadlines.NewSweeper(tc.store(mem), c, clock, func(_ context.Context, f deadlines.Firing) error {
+				calls[f.TimerID]++
+				if f.TimerID != "orphan" {
+					return errors.New("no one can deliver this notice")
+				}
+				return nil
+			})
+			require.NoError(t, err)
+
+			clock.Set(at(t, c, "2025-04-01 09:00"))
+			fired, err := s.Sweep(ctx)
+			require.Error(t, err)
+			require.Len(t, fired, 1000)
+
+			// A sweeper claims the orphan's rung a minute later and dies
+			// before its handler ran.
+			tm, err := deadlines.NewTimer(c, "orphan", "test", term, at(t, c, "2025-03-17 10:00"))
+			require.NoError(t, err)
+			require.NoError(t, mem.CreateTimer(ctx, tm))
+			clock.Advance(time.Minute)
+			due, err := mem.DueFirings(ctx, clock.Now(), 10)
+			require.NoError(t, err)
+			require.Len(t, due, 1)
+			due[0].FiredAt = clock.Now()
+			won, err := mem.ClaimFiring(ctx, due[0])
+			require.NoError(t, err)
+			require.True(t, won)
+
+			// Sweeps every minute for 20 minutes.
+			for range 20 {
+				clock.Advance(time.Minute)
+				_, _ = s.Sweep(ctx)
+			}
+			require.Equal(t, tc.wantOrphanHandled, calls["orphan"] == 1, "the dead sweeper's claim handled: %d calls", calls["orphan"])
+			if tc.wantOrphanHandled {
+				require.Equal(t, 2, calls["poison-0000"], "a failing claim is retried once per RetryFailedAfter, not on every sweep")
+			} else {
+				require.Greater(t, calls["poison-0000"], 10, "without a Deferrer it is retried on every sweep")
+			}
+		})
 	}
 }

@@ -21,7 +21,7 @@ type Store struct {
 	timers   map[string]*deadlines.Timer
 	schedule map[string][]deadlines.Firing // timer ID → its non-empty Schedule (replaced whole, never edited)
 	claimed  map[string]deadlines.Firing   // key → claimed firing
-	unacked  map[string]struct{}           // claimed keys whose handler has not succeeded (deadlines.Acknowledger)
+	unacked  map[string]time.Time          // claimed keys whose handler has not succeeded → pending since (deadlines.Acknowledger)
 
 	bodies       map[string]onboarding.Body
 	services     map[string]onboarding.StateService
@@ -50,7 +50,7 @@ func New(opts ...Option) *Store {
 		timers:      map[string]*deadlines.Timer{},
 		schedule:    map[string][]deadlines.Firing{},
 		claimed:     map[string]deadlines.Firing{},
-		unacked:     map[string]struct{}{},
+		unacked:     map[string]time.Time{},
 		bodies:      map[string]onboarding.Body{},
 		services:    map[string]onboarding.StateService{},
 		onboardings: map[string]*onboarding.Onboarding{},
@@ -207,7 +207,7 @@ func (s *Store) ClaimFiring(_ context.Context, f deadlines.Firing) (bool, error)
 		return false, nil
 	}
 	s.claimed[f.Key()] = f
-	s.unacked[f.Key()] = struct{}{}
+	s.unacked[f.Key()] = f.FiredAt
 	return true, nil
 }
 
@@ -218,16 +218,38 @@ var _ deadlines.Acknowledger = (*Store)(nil)
 func (s *Store) Unacknowledged(_ context.Context, before time.Time, limit int) ([]deadlines.Firing, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []deadlines.Firing
-	for k := range s.unacked {
-		if f := s.claimed[k]; f.FiredAt.Before(before) {
-			out = append(out, f)
+	type pending struct {
+		f     deadlines.Firing
+		since time.Time
+	}
+	var ps []pending
+	for k, since := range s.unacked {
+		if since.Before(before) {
+			ps = append(ps, pending{s.claimed[k], since})
 		}
 	}
-	slices.SortFunc(out, func(a, b deadlines.Firing) int {
-		return cmp.Or(a.FiredAt.Compare(b.FiredAt), cmp.Compare(a.Key(), b.Key()))
+	slices.SortFunc(ps, func(a, b pending) int {
+		return cmp.Or(a.since.Compare(b.since), cmp.Compare(a.f.Key(), b.f.Key()))
 	})
-	return out[:min(limit, len(out))], nil
+	out := make([]deadlines.Firing, 0, min(limit, len(ps)))
+	for _, p := range ps[:min(limit, len(ps))] {
+		out = append(out, p.f)
+	}
+	return out, nil
+}
+
+var _ deadlines.Deferrer = (*Store)(nil)
+
+// DeferFirings implements deadlines.Deferrer.
+func (s *Store) DeferFirings(_ context.Context, since time.Time, keys ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range keys {
+		if _, ok := s.unacked[k]; ok {
+			s.unacked[k] = since
+		}
+	}
+	return nil
 }
 
 // AckFirings implements deadlines.Acknowledger.

@@ -180,7 +180,8 @@ func runTimers(t *testing.T, h Harness) {
 		require.NoError(t, err)
 		_, err = s.Sweep(b.ctx)
 		require.Error(t, err)
-		pending, err := ack.Unacknowledged(b.ctx, clock.Now().Add(time.Nanosecond), 10)
+		// Still pending (a Deferrer has deferred them: hence the hour).
+		pending, err := ack.Unacknowledged(b.ctx, clock.Now().Add(time.Hour), 10)
 		require.NoError(t, err)
 		require.ElementsMatch(t, []string{"t1/1/warning-1", "t1/1/breach"}, firingKeys(pending))
 
@@ -189,7 +190,9 @@ func runTimers(t *testing.T, h Harness) {
 		require.NoError(t, err)
 		require.Equal(t, map[string]int{"t1/1/warning-1": 1, "t1/1/breach": 1}, calls, "a fresh claim is left to the sweeper that made it")
 
-		clock.Advance(10 * time.Minute)
+		// Past the redelivery delay, and past RetryFailedAfter for a
+		// Deferrer (the sweeper deferred the failed claims).
+		clock.Advance(deadlines.RetryFailedAfter + time.Minute)
 		_, err = s.Sweep(b.ctx)
 		require.NoError(t, err)
 		require.Equal(t, map[string]int{"t1/1/warning-1": 2, "t1/1/breach": 2}, calls, "a stale one is handled again")
@@ -202,6 +205,41 @@ func runTimers(t *testing.T, h Harness) {
 		require.NoError(t, err)
 		require.Equal(t, map[string]int{"t1/1/warning-1": 2, "t1/1/breach": 2}, calls, "once")
 		require.NoError(t, ack.AckFirings(b.ctx, "t1/1/breach", "never-claimed"), "acknowledging twice or an unknown key is no error")
+	})
+	t.Run("DeferredClaimsWaitTheirTurn", func(t *testing.T) {
+		t.Parallel()
+		b := setupTimers(t, h)
+		d, ok := b.store.(deadlines.Deferrer)
+		if !ok {
+			t.Skip("the store is not a deadlines.Deferrer")
+		}
+		ack := b.store.(deadlines.Acknowledger)
+		require.NoError(t, b.store.CreateTimer(b.ctx, b.newTimer(t, "t1", b.now)))
+		firedAt := b.now.AddDate(0, 1, 0)
+		due, err := b.store.DueFirings(b.ctx, firedAt, 10)
+		require.NoError(t, err)
+		require.Len(t, due, 2)
+		for i, f := range due { // the warning first, then the breach
+			f.FiredAt = firedAt.Add(time.Duration(i) * time.Second)
+			won, err := b.store.ClaimFiring(b.ctx, f)
+			require.NoError(t, err)
+			require.True(t, won)
+		}
+		pending := func(before time.Time) []string {
+			fs, err := ack.Unacknowledged(b.ctx, before, 10)
+			require.NoError(t, err)
+			return firingKeys(fs)
+		}
+		require.Equal(t, []string{"t1/1/warning-1", "t1/1/breach"}, pending(firedAt.Add(2*time.Second)), "earliest first")
+
+		later := firedAt.Add(10 * time.Minute)
+		require.NoError(t, d.DeferFirings(b.ctx, later, "t1/1/warning-1", "never-claimed"), "an unknown key is no error")
+		require.Equal(t, []string{"t1/1/breach"}, pending(later), "a deferred claim waits until its new time")
+		require.Equal(t, []string{"t1/1/breach", "t1/1/warning-1"}, pending(later.Add(time.Second)), "and then comes after the claims pending longer")
+
+		require.NoError(t, ack.AckFirings(b.ctx, "t1/1/warning-1"))
+		require.NoError(t, d.DeferFirings(b.ctx, later, "t1/1/warning-1"))
+		require.Equal(t, []string{"t1/1/breach"}, pending(later.Add(time.Hour)), "deferring an acknowledged claim does not make it pending again")
 	})
 	t.Run("ConcurrentSweepersFireEachRungOnce", func(t *testing.T) {
 		t.Parallel()
