@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -107,22 +108,21 @@ func appendJSONStringOK(b []byte, s string, ok bool) ([]byte, bool) {
 
 // appendJSONString appends s quoted, when encoding/json would escape none
 // of it: no control characters, quotes, backslashes, HTML's <, > and &,
-// invalid UTF-8, U+2028 or U+2029.
+// invalid UTF-8, U+2028 or U+2029 (in valid UTF-8, the only sequences
+// that begin with 0xe2 0x80 0xa8 and 0xe2 0x80 0xa9).
 func appendJSONString(b []byte, s string) ([]byte, bool) {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-				return b, false
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+	ascii, e2 := true, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20, c == '"', c == '\\', c == '<', c == '>', c == '&':
 			return b, false
+		case c >= utf8.RuneSelf:
+			ascii = false
+			e2 = e2 || c == 0xe2
 		}
-		i += size
+	}
+	if !ascii && (!utf8.ValidString(s) || e2 && (strings.Contains(s, "\u2028") || strings.Contains(s, "\u2029"))) {
+		return b, false
 	}
 	b = append(b, '"')
 	b = append(b, s...)
