@@ -205,6 +205,7 @@ type encodedRow struct {
 	id, body, service string
 	receivedAt        int64 // Unix nanoseconds
 	aggregate         string
+	seq               int // the audit entry's: 1, the first of the appeal's chain
 	// Where the appeal's document, its audit entry and its audit head end
 	// in the buffer; each begins where the one before ends.
 	docEnd, entryEnd, headEnd int
@@ -235,7 +236,7 @@ func (e *batchEncoder) encode(s *Store, a *reports.Appeal) error {
 	e.buf = append(strconv.AppendInt(e.buf, int64(entry.Seq), 10), ':') // head(entry)
 	e.buf = append(e.buf, entry.Hash...)
 	e.rows = append(e.rows, encodedRow{id: a.ID, body: a.BodyID, service: a.ServiceID, receivedAt: a.ReceivedAt.UnixNano(),
-		aggregate: entry.Aggregate, docEnd: docEnd, entryEnd: entryEnd, headEnd: len(e.buf)})
+		aggregate: entry.Aggregate, seq: entry.Seq, docEnd: docEnd, entryEnd: entryEnd, headEnd: len(e.buf)})
 	return nil
 }
 
@@ -249,7 +250,7 @@ func (e *batchEncoder) finish(first int) encodedBatch {
 	for _, r := range e.rows {
 		doc, entry, head := all[start:r.docEnd], all[r.docEnd:r.entryEnd], all[r.entryEnd:r.headEnd]
 		b.appeals = append(b.appeals, r.id, r.receivedAt, e.box(r.body), e.box(r.service), head, doc)
-		b.audit = append(b.audit, r.aggregate, 1, entry)
+		b.audit = append(b.audit, r.aggregate, r.seq, entry)
 		start = r.headEnd
 	}
 	e.buf, e.rows = e.buf[:0], e.rows[:0]
