@@ -214,24 +214,18 @@ type encodedRow struct {
 // encode encodes an appeal and its first audit entry.
 func (e *batchEncoder) encode(s *Store, a *reports.Appeal) error {
 	start := len(e.buf)
-	var ok bool
-	if e.buf, ok = appendAppealJSON(e.buf, a); !ok {
-		v := *a // only this copy escapes to json.Marshal
-		raw, err := json.Marshal(&v)
-		if err != nil {
-			return fmt.Errorf("sqlstore: encoding appeal %q: %w", a.ID, err)
-		}
-		e.buf = append(e.buf[:start], raw...)
+	v := *a // only this copy escapes to json.Marshal
+	raw, err := json.Marshal(&v)
+	if err != nil {
+		return fmt.Errorf("sqlstore: encoding appeal %q: %w", a.ID, err)
 	}
+	e.buf = append(e.buf, raw...)
 	docEnd := len(e.buf)
 	entry := appealDoc.auditEntry(s, a.ID, a, 0, "", audit.Digest(e.buf[start:docEnd]), nil)
-	if e.buf, ok = appendEntryJSON(e.buf, &entry); !ok {
-		raw, err := json.Marshal(entry)
-		if err != nil {
-			return fmt.Errorf("sqlstore: encoding audit entry: %w", err)
-		}
-		e.buf = append(e.buf[:docEnd], raw...)
+	if raw, err = json.Marshal(entry); err != nil {
+		return fmt.Errorf("sqlstore: encoding audit entry: %w", err)
 	}
+	e.buf = append(e.buf, raw...)
 	entryEnd := len(e.buf)
 	e.buf = append(strconv.AppendInt(e.buf, int64(entry.Seq), 10), ':') // head(entry)
 	e.buf = append(e.buf, entry.Hash...)
