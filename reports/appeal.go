@@ -162,7 +162,7 @@ func (a *Appeal) validate(now time.Time) []error {
 			bad(f.name, f.msg)
 		case !utf8.ValidString(f.v):
 			bad(f.name, "is not valid UTF-8")
-		case utf8.RuneCountInString(f.v) > maxText:
+		case len(f.v) > maxText && utf8.RuneCountInString(f.v) > maxText: // never more characters than bytes
 			bad(f.name, fmt.Sprintf("longer than %d characters", maxText))
 		}
 	}

@@ -41,18 +41,34 @@ type Entry struct {
 
 // Digest is the hex SHA-256 of an aggregate's stored form.
 func Digest(doc []byte) string {
-	sum := sha256.Sum256(doc)
-	return hex.EncodeToString(sum[:])
+	return hexSum(sha256.Sum256(doc))
 }
 
-// sum is the hash of e's content and its predecessor's hash.
+// hexSum is hex.EncodeToString(sum[:]) with one allocation, not two.
+func hexSum(sum [sha256.Size]byte) string {
+	var out [2 * sha256.Size]byte
+	hex.Encode(out[:], sum[:])
+	return string(out[:])
+}
+
+// sum is the hash of e's content and its predecessor's hash: the SHA-256
+// of its fields Aggregate, Seq (decimal), Type, Actor, Rule, At (UTC,
+// RFC 3339 with nanoseconds), Before, After and Prev, each followed by a
+// 0x1f byte. The bytes are built in one buffer, on the stack for all but
+// very long fields, and hashed at once.
 func (e Entry) sum() string {
-	h := sha256.New()
-	for _, f := range []string{e.Aggregate, strconv.Itoa(e.Seq), e.Type, e.Actor, e.Rule, e.At.UTC().Format(time.RFC3339Nano), e.Before, e.After, e.Prev} {
-		h.Write([]byte(f))
-		h.Write([]byte{0x1f})
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	var buf [512]byte
+	b := buf[:0]
+	b = append(append(b, e.Aggregate...), 0x1f)
+	b = append(strconv.AppendInt(b, int64(e.Seq), 10), 0x1f)
+	b = append(append(b, e.Type...), 0x1f)
+	b = append(append(b, e.Actor...), 0x1f)
+	b = append(append(b, e.Rule...), 0x1f)
+	b = append(e.At.UTC().AppendFormat(b, time.RFC3339Nano), 0x1f)
+	b = append(append(b, e.Before...), 0x1f)
+	b = append(append(b, e.After...), 0x1f)
+	b = append(append(b, e.Prev...), 0x1f)
+	return hexSum(sha256.Sum256(b))
 }
 
 // Next chains e after prev (nil for an aggregate's first entry): it sets

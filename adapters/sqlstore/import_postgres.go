@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -16,17 +17,12 @@ import (
 // copyBatch is how many appeals one COPY carries on PostgreSQL.
 const copyBatch = 5000
 
-var (
-	appealCopyCols = []string{"id", "received_at", "body_id", "service_id", "audit_head", "doc"}
-	auditCopyCols  = []string{"aggregate", "seq", "entry"}
-)
-
 // copyAppeals is ImportAppeals on PostgreSQL: one pgx transaction on a
 // connection of the pool, batches read and encoded on another goroutine,
-// and per batch one lookup of the IDs already
-// stored (to name a duplicate's line) and two binary COPYs, the appeals and
-// their audit entries. A duplicate inserted concurrently after the lookup
-// fails the COPY on the primary key: still ErrConflict, without its line.
+// and per batch two binary COPYs, the appeals and their audit entries. An
+// ID already stored fails the appeals' COPY on the primary key; the
+// transaction is then rolled back and a look-up of the batch's IDs names
+// the line (storedLineAfter).
 func (s *Store) copyAppeals(ctx context.Context, appeals iter.Seq2[reports.Appeal, error]) (int, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
@@ -50,10 +46,11 @@ func (s *Store) copyAppeals(ctx context.Context, appeals iter.Seq2[reports.Appea
 			if b.err != nil {
 				return b.err
 			}
-			if err := copyBatchIn(ctx, tx, b.rows); err != nil {
-				return err
+			if err := copyBatchIn(ctx, tx, &b); err != nil {
+				_ = tx.Rollback(ctx)
+				return storedLineAfter(ctx, sc.Conn(), &b, err)
 			}
-			n += len(b.rows)
+			n += b.n
 		}
 		if err := tx.Commit(ctx); err != nil {
 			return fmt.Errorf("sqlstore: commit: %w", err)
@@ -66,46 +63,51 @@ func (s *Store) copyAppeals(ctx context.Context, appeals iter.Seq2[reports.Appea
 	return n, nil
 }
 
-func copyBatchIn(ctx context.Context, tx pgx.Tx, batch []importRow) error {
-	ids := make([]string, len(batch))
-	for i, r := range batch {
-		ids[i] = r.a.ID
-	}
-	rows, err := tx.Query(ctx, `SELECT id FROM appeals WHERE id = ANY ($1)`, ids)
-	if err != nil {
-		return fmt.Errorf("sqlstore: importing appeals: %w", err)
-	}
-	taken, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return fmt.Errorf("sqlstore: importing appeals: %w", err)
-	}
-	if len(taken) > 0 {
-		set := make(map[string]bool, len(taken))
-		for _, id := range taken {
-			set[id] = true
-		}
-		for _, r := range batch {
-			if set[r.a.ID] {
-				return reports.DuplicateAppeal(r.line, r.a.ID)
-			}
-		}
-	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"appeals"}, appealCopyCols, pgx.CopyFromSlice(len(batch), func(i int) ([]any, error) {
-		r := &batch[i]
-		return []any{r.a.ID, r.a.ReceivedAt.UnixNano(), r.a.BodyID, r.a.ServiceID, head(r.entry), r.doc}, nil
+// copyBatchIn copies a batch of appeals and their audit entries in. An ID
+// already stored fails the appeals' COPY on the primary key: the error is
+// a *pgconn.PgError with code 23505, and the transaction can do nothing
+// more (see storedLineAfter).
+func copyBatchIn(ctx context.Context, tx pgx.Tx, b *encodedBatch) error {
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"appeals"}, appealCols, pgx.CopyFromSlice(b.n, func(i int) ([]any, error) {
+		return b.appeals[i*len(appealCols) : (i+1)*len(appealCols)], nil
 	}))
 	if err != nil {
-		if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "23505" {
-			return fmt.Errorf("sqlstore: importing appeals: %s: %w", pe.Detail, reports.ErrConflict)
-		}
 		return fmt.Errorf("sqlstore: importing appeals: %w", err)
 	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"audit"}, auditCopyCols, pgx.CopyFromSlice(len(batch), func(i int) ([]any, error) {
-		r := &batch[i]
-		return []any{r.entry.Aggregate, r.entry.Seq, r.raw}, nil
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"audit"}, auditCols, pgx.CopyFromSlice(b.n, func(i int) ([]any, error) {
+		return b.audit[i*len(auditCols) : (i+1)*len(auditCols)], nil
 	}))
 	if err != nil {
 		return fmt.Errorf("sqlstore: importing appeals: audit entries: %w", err)
 	}
 	return nil
+}
+
+// storedLineAfter turns err, the failed COPY of batch b, into the error
+// DuplicateAppeal returns when it is a unique violation and one of b's IDs
+// is stored, looked up on conn once the transaction is rolled back. (A
+// concurrent insert of the same ID makes the COPY wait for its
+// transaction, and fail only once it committed, so the look-up finds it.)
+// A violation whose ID the look-up does not find is still ErrConflict.
+func storedLineAfter(ctx context.Context, conn *pgx.Conn, b *encodedBatch, err error) error {
+	pe := (*pgconn.PgError)(nil)
+	if !errors.As(err, &pe) || pe.Code != "23505" {
+		return err
+	}
+	ids := make([]string, b.n)
+	for i := range ids {
+		ids[i] = b.id(i)
+	}
+	rows, qerr := conn.Query(ctx, `SELECT id FROM appeals WHERE id = ANY ($1)`, ids)
+	if qerr == nil {
+		var taken []string
+		if taken, qerr = pgx.CollectRows(rows, pgx.RowTo[string]); qerr == nil && len(taken) > 0 {
+			for i, id := range ids {
+				if slices.Contains(taken, id) {
+					return reports.DuplicateAppeal(b.first+i, id)
+				}
+			}
+		}
+	}
+	return fmt.Errorf("sqlstore: importing appeals: %s: %w", pe.Detail, reports.ErrConflict)
 }

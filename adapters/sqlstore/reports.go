@@ -13,6 +13,10 @@ import (
 
 var _ reports.Store = (*Store)(nil)
 
+// appealRule is the citation of an appeal's audit entry, made once: a bulk
+// import writes one entry per appeal.
+var appealRule = deadlines.Cite(deadlines.Rules130, 14).String()
+
 var (
 	appealDoc = doc[reports.Appeal]{kind: "appeal", table: "appeals", where: "id = ?",
 		cols: func(a *reports.Appeal) []col {
@@ -20,7 +24,7 @@ var (
 		},
 		// The audit entry names who recorded the appeal, under p.14.
 		history: func(a *reports.Appeal) (int, change) {
-			return 1, change{typ: "appeal.recorded", actor: a.RecordedBy, rule: deadlines.Cite(deadlines.Rules130, 14).String()}
+			return 1, change{typ: "appeal.recorded", actor: a.RecordedBy, rule: appealRule}
 		},
 	}
 	monthlyDoc = doc[reports.MonthlyReport]{kind: "month", table: "monthly_reports", where: "period = ?",
