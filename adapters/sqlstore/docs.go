@@ -36,7 +36,7 @@ type col struct {
 
 // insertDoc inserts a row; a row with the same primary or unique key is a
 // conflict (ON CONFLICT DO NOTHING, then the row count says which).
-func insertDoc(ctx context.Context, s *Store, q querier, kind, table, id string, raw []byte, cols ...col) error {
+func insertDoc(ctx context.Context, t *txn, kind, table, id string, raw []byte, cols ...col) error {
 	names := make([]string, 0, len(cols)+1)
 	args := make([]any, 0, len(cols)+1)
 	for _, c := range cols {
@@ -46,11 +46,11 @@ func insertDoc(ctx context.Context, s *Store, q querier, kind, table, id string,
 	names = append(names, "doc")
 	args = append(args, string(raw))
 	query := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(names)-1) + ") ON CONFLICT DO NOTHING"
-	res, err := q.ExecContext(ctx, s.q(query), args...)
+	n, err := t.execCount(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("sqlstore: inserting %s %q: %w", kind, id, err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
+	if n == 0 {
 		return conflict(kind, id)
 	}
 	return nil
@@ -123,7 +123,7 @@ type event struct {
 
 // appendOutbox writes the events recorded from index from on into the
 // outbox, in the caller's transaction.
-func (d doc[T]) appendOutbox(ctx context.Context, s *Store, tx *sql.Tx, id string, v *T, from int) error {
+func (d doc[T]) appendOutbox(ctx context.Context, s *Store, t *txn, id string, v *T, from int) error {
 	if d.events == nil {
 		return nil
 	}
@@ -136,10 +136,10 @@ func (d doc[T]) appendOutbox(ctx context.Context, s *Store, tx *sql.Tx, id strin
 		if err != nil {
 			return fmt.Errorf("sqlstore: encoding outbox event: %w", err)
 		}
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO outbox (key, topic, payload, next_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+		err = t.exec(ctx, wrapOutbox, `INSERT INTO outbox (key, topic, payload, next_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			aggregate+"/"+strconv.Itoa(e.seq), d.table+"."+e.typ, string(payload), s.now().UnixNano())
 		if err != nil {
-			return fmt.Errorf("sqlstore: writing outbox event: %w", err)
+			return err
 		}
 	}
 	return nil
@@ -179,31 +179,31 @@ func parseHead(h string) *audit.Entry {
 	return &audit.Entry{Seq: n, Hash: hash}
 }
 
-func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
+func (s *Store) appendAudit(ctx context.Context, t *txn, e audit.Entry) error {
 	raw, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encoding audit entry: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit (aggregate, seq, entry) VALUES (?, ?, ?)`), e.Aggregate, e.Seq, string(raw)); err != nil {
-		return fmt.Errorf("sqlstore: appending audit entry: %w", err)
-	}
-	return nil
+	return t.exec(ctx, wrapAudit, `INSERT INTO audit (aggregate, seq, entry) VALUES (?, ?, ?)`, e.Aggregate, e.Seq, string(raw))
 }
+
+func wrapOutbox(err error) error { return fmt.Errorf("sqlstore: writing outbox event: %w", err) }
+func wrapAudit(err error) error  { return fmt.Errorf("sqlstore: appending audit entry: %w", err) }
 
 // update loads the row under a lock (SELECT … FOR UPDATE on PostgreSQL;
 // SQLite's transaction is immediate), calls fn, and saves the document, its
 // columns and the schedules of the timers fn changed, in one transaction.
 // An error from fn rolls back and is returned as is.
-func (d doc[T]) update(ctx context.Context, s *Store, id string, key []any, fn func(tx *sql.Tx, v *T) error) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return d.updateIn(ctx, s, tx, id, key, func(v *T) error { return fn(tx, v) })
+func (d doc[T]) update(ctx context.Context, s *Store, id string, key []any, fn func(t *txn, v *T) error) error {
+	return s.inTxn(ctx, func(t *txn) error {
+		return d.updateIn(ctx, s, t, id, key, func(v *T) error { return fn(t, v) })
 	})
 }
 
 // updateIn is update within the caller's transaction.
-func (d doc[T]) updateIn(ctx context.Context, s *Store, tx *sql.Tx, id string, key []any, fn func(v *T) error) error {
+func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key []any, fn func(v *T) error) error {
 	var raw, prevHead string
-	err := tx.QueryRowContext(ctx, s.q("SELECT doc, audit_head FROM "+d.table+" WHERE "+d.where+s.d.forUpdate), key...).Scan(&raw, &prevHead)
+	err := t.queryRow(ctx, "SELECT doc, audit_head FROM "+d.table+" WHERE "+d.where+s.d.forUpdate, key, &raw, &prevHead)
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound(d.kind, id)
 	}
@@ -241,21 +241,22 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, tx *sql.Tx, id string, k
 		}
 	}
 	args = append(args, key...)
-	if _, err := tx.ExecContext(ctx, s.q("UPDATE "+d.table+" SET "+set+" WHERE "+d.where), args...); err != nil {
-		return fmt.Errorf("sqlstore: saving %s %q: %w", d.kind, id, err)
-	}
-	if err := s.appendAudit(ctx, tx, entry); err != nil {
+	saving := func(err error) error { return fmt.Errorf("sqlstore: saving %s %q: %w", d.kind, id, err) }
+	if err := t.exec(ctx, saving, "UPDATE "+d.table+" SET "+set+" WHERE "+d.where, args...); err != nil {
 		return err
 	}
-	if err := d.appendOutbox(ctx, s, tx, id, v, events); err != nil {
+	if err := s.appendAudit(ctx, t, entry); err != nil {
+		return err
+	}
+	if err := d.appendOutbox(ctx, s, t, id, v, events); err != nil {
 		return err
 	}
 	if d.timers != nil {
-		for _, t := range d.timers(v) {
-			if old, ok := before[t.ID]; ok && sameSchedule(old.Schedule, t.Schedule) {
+		for _, tm := range d.timers(v) {
+			if old, ok := before[tm.ID]; ok && sameSchedule(old.Schedule, tm.Schedule) {
 				continue
 			}
-			if err := s.indexTimer(ctx, tx, t); err != nil {
+			if err := s.indexTimer(ctx, t, tm); err != nil {
 				return err
 			}
 		}
@@ -266,11 +267,11 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, tx *sql.Tx, id string, k
 // create inserts v, its first audit entry and its timers' schedules in one
 // transaction.
 func (d doc[T]) create(ctx context.Context, s *Store, id string, v *T) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return d.createIn(ctx, s, tx, id, v) })
+	return s.inTxn(ctx, func(t *txn) error { return d.createIn(ctx, s, t, id, v) })
 }
 
 // createIn is create within the caller's transaction.
-func (d doc[T]) createIn(ctx context.Context, s *Store, tx *sql.Tx, id string, v *T) error {
+func (d doc[T]) createIn(ctx context.Context, s *Store, t *txn, id string, v *T) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encoding %s %q: %w", d.kind, id, err)
@@ -280,18 +281,18 @@ func (d doc[T]) createIn(ctx context.Context, s *Store, tx *sql.Tx, id string, v
 	if d.cols != nil {
 		cols = d.cols(v)
 	}
-	if err := insertDoc(ctx, s, tx, d.kind, d.table, id, raw, append(cols, col{"audit_head", head(entry)})...); err != nil {
+	if err := insertDoc(ctx, t, d.kind, d.table, id, raw, append(cols, col{"audit_head", head(entry)})...); err != nil {
 		return err
 	}
-	if err := s.appendAudit(ctx, tx, entry); err != nil {
+	if err := s.appendAudit(ctx, t, entry); err != nil {
 		return err
 	}
-	if err := d.appendOutbox(ctx, s, tx, id, v, 0); err != nil {
+	if err := d.appendOutbox(ctx, s, t, id, v, 0); err != nil {
 		return err
 	}
 	if d.timers != nil {
-		for _, t := range d.timers(v) {
-			if err := s.indexTimer(ctx, tx, t); err != nil {
+		for _, tm := range d.timers(v) {
+			if err := s.indexTimer(ctx, t, tm); err != nil {
 				return err
 			}
 		}

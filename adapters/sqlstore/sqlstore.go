@@ -51,6 +51,7 @@ type Store struct {
 	db      *sql.DB
 	d       dialect
 	queries sync.Map // query with ? placeholders → the dialect's query
+	stmts   sync.Map // SQLite: query → *sql.Stmt, prepared once (txn)
 	now     func() time.Time
 	// writer is SQLite's one write slot in this process. SQLite lets one
 	// writer in at a time and makes the others poll on the busy timeout,
@@ -183,7 +184,13 @@ func (s *Store) Dialect() string { return s.d.name }
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.Range(func(_, st any) bool {
+		_ = st.(*sql.Stmt).Close()
+		return true
+	})
+	return s.db.Close()
+}
 
 // q returns query in the dialect's placeholder style, cached.
 func (s *Store) q(query string) string {

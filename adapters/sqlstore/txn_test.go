@@ -1,0 +1,132 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/qyzmet/qyzmet/adapters/sqlstore/sqlstoretest"
+)
+
+// txnStores are a migrated store per dialect, each with a pool of one
+// connection, so that every transaction reuses the connection the one
+// before it left.
+func txnStores(t *testing.T) map[string]*Store {
+	ctx := context.Background()
+	out := map[string]*Store{}
+	open := func(name, dsn string) {
+		s, err := Open(ctx, dsn)
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		require.NoError(t, s.Migrate(ctx))
+		s.db.SetMaxOpenConns(1)
+		out[name] = s
+	}
+	open("sqlite", "sqlite://"+filepath.Join(t.TempDir(), "qyzmet.db"))
+	if base := os.Getenv(sqlstoretest.Env); base != "" {
+		open("postgres", sqlstoretest.Schema(t, base, "txn"))
+	}
+	return out
+}
+
+// A txn runs its statements in order whatever it queues: a failed write is
+// reported (worded by its caller) by the call that sends it, everything
+// the transaction wrote is rolled back, and the connection goes back to
+// the pool usable.
+func TestTxnWritesInOrderAndRollsBackWhole(t *testing.T) {
+	ctx := context.Background()
+	const insert = `INSERT INTO audit (aggregate, seq, entry) VALUES (?, ?, '{}')`
+	wording := func(err error) error { return &wordedForTest{err} }
+	count := func(t *testing.T, s *Store, aggregate string) int {
+		var n int
+		require.NoError(t, s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM audit WHERE aggregate = ?`), aggregate).Scan(&n))
+		return n
+	}
+	for name, s := range txnStores(t) {
+		t.Run(name, func(t *testing.T) {
+			// Writes, then a read that sees them, then more writes: all committed.
+			err := s.inTxn(ctx, func(tx *txn) error {
+				require.NoError(t, tx.exec(ctx, wording, insert, "ok", 1))
+				require.NoError(t, tx.exec(ctx, wording, insert, "ok", 2))
+				var n int
+				require.NoError(t, tx.queryRow(ctx, `SELECT COUNT(*) FROM audit WHERE aggregate = ?`, []any{"ok"}, &n))
+				require.Equal(t, 2, n)
+				return tx.exec(ctx, wording, insert, "ok", 3)
+			})
+			require.NoError(t, err)
+			require.Equal(t, 3, count(t, s, "ok"))
+
+			// A read of no row is sql.ErrNoRows and leaves the transaction usable.
+			err = s.inTxn(ctx, func(tx *txn) error {
+				var e string
+				err := tx.queryRow(ctx, `SELECT entry FROM audit WHERE aggregate = ?`, []any{"none"}, &e)
+				require.ErrorIs(t, err, sql.ErrNoRows)
+				return tx.exec(ctx, wording, insert, "after-no-rows", 1)
+			})
+			require.NoError(t, err)
+			require.Equal(t, 1, count(t, s, "after-no-rows"))
+
+			// A failing write is returned by the commit, worded; nothing stays.
+			err = s.inTxn(ctx, func(tx *txn) error {
+				require.NoError(t, tx.exec(ctx, wording, insert, "dup", 1))
+				if err := tx.exec(ctx, wording, insert, "dup", 1); err != nil {
+					return err // SQLite: at once
+				}
+				return tx.exec(ctx, wording, insert, "dup", 2)
+			})
+			var w *wordedForTest
+			require.ErrorAs(t, err, &w)
+			require.Zero(t, count(t, s, "dup"))
+
+			// A failing write is returned by the next read, worded.
+			err = s.inTxn(ctx, func(tx *txn) error {
+				require.NoError(t, tx.exec(ctx, wording, insert, "dup2", 1))
+				if err := tx.exec(ctx, wording, insert, "dup2", 1); err != nil {
+					return err
+				}
+				var n int
+				err := tx.queryRow(ctx, `SELECT COUNT(*) FROM audit`, nil, &n)
+				require.ErrorAs(t, err, &w)
+				// Every later statement fails the same way.
+				require.Error(t, tx.exec(ctx, wording, insert, "dup2", 3))
+				_, err2 := tx.execCount(ctx, insert, "dup2", 4)
+				require.Error(t, err2)
+				return err
+			})
+			require.ErrorAs(t, err, &w)
+			require.Zero(t, count(t, s, "dup2"))
+
+			// The closure's error rolls back what was queued.
+			boom := errors.New("boom")
+			err = s.inTxn(ctx, func(tx *txn) error {
+				require.NoError(t, tx.exec(ctx, wording, insert, "closure", 1))
+				n, err := tx.execCount(ctx, insert, "closure", 2)
+				require.NoError(t, err)
+				require.EqualValues(t, 1, n)
+				return boom
+			})
+			require.ErrorIs(t, err, boom)
+			require.Zero(t, count(t, s, "closure"))
+
+			// The one connection is back, idle, after all of that.
+			err = s.inTxn(ctx, func(tx *txn) error {
+				n, err := tx.execCount(ctx, `INSERT INTO audit (aggregate, seq, entry) VALUES (?, ?, '{}') ON CONFLICT DO NOTHING`, "ok", 3)
+				require.NoError(t, err)
+				require.Zero(t, n)
+				return nil
+			})
+			require.NoError(t, err)
+			require.Equal(t, 3, count(t, s, "ok"))
+		})
+	}
+}
+
+type wordedForTest struct{ err error }
+
+func (w *wordedForTest) Error() string { return "worded: " + w.err.Error() }
+func (w *wordedForTest) Unwrap() error { return w.err }
