@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/qyzmet/qyzmet/adapters/audit"
 	"github.com/qyzmet/qyzmet/deadlines"
@@ -56,10 +57,19 @@ func insertDoc(ctx context.Context, t *txn, kind, table, id string, raw []byte, 
 	return nil
 }
 
-// getDoc reads one document; no row is ErrNotFound.
-func getDoc[T any](ctx context.Context, s *Store, q querier, kind, id, query string, args ...any) (*T, error) {
+// getDoc reads one document; no row is ErrNotFound. On SQLite the query
+// is the store's prepared statement.
+func getDoc[T any](ctx context.Context, s *Store, kind, id, query string, args ...any) (*T, error) {
 	var raw string
-	err := q.QueryRowContext(ctx, s.q(query), args...).Scan(&raw)
+	var err error
+	if s.d.name == "sqlite" {
+		var st *sql.Stmt
+		if st, err = s.stmt(ctx, query); err == nil {
+			err = st.QueryRowContext(ctx, args...).Scan(&raw)
+		}
+	} else {
+		err = s.db.QueryRowContext(ctx, s.q(query), args...).Scan(&raw)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(kind, id)
 	}
@@ -191,8 +201,9 @@ func wrapOutbox(err error) error { return fmt.Errorf("sqlstore: writing outbox e
 func wrapAudit(err error) error  { return fmt.Errorf("sqlstore: appending audit entry: %w", err) }
 
 // update loads the row under a lock (SELECT … FOR UPDATE on PostgreSQL;
-// SQLite's transaction is immediate), calls fn, and saves the document, its
-// columns and the schedules of the timers fn changed, in one transaction.
+// SQLite's transaction is immediate), calls fn, and saves the document, the
+// columns whose stored value differs from the document's and the
+// schedules of the timers fn changed, in one transaction.
 // An error from fn rolls back and is returned as is.
 func (d doc[T]) update(ctx context.Context, s *Store, id string, key []any, fn func(t *txn, v *T) error) error {
 	return s.inTxn(ctx, func(t *txn) error {
@@ -202,8 +213,18 @@ func (d doc[T]) update(ctx context.Context, s *Store, id string, key []any, fn f
 
 // updateIn is update within the caller's transaction.
 func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key []any, fn func(v *T) error) error {
+	// The columns beside the document are read too: the UPDATE sets only
+	// those whose value changes (SQLite rewrites an index entry whose
+	// column is SET even to the same value).
+	names := d.colNames()
 	var raw, prevHead string
-	err := t.queryRow(ctx, "SELECT doc, audit_head FROM "+d.table+" WHERE "+d.where+s.d.forUpdate, key, &raw, &prevHead)
+	stored := make([]any, len(names))
+	dest := make([]any, 0, 2+len(names))
+	dest = append(dest, &raw, &prevHead)
+	for i := range stored {
+		dest = append(dest, &stored[i])
+	}
+	err := t.queryRow(ctx, d.selectForUpdate(s), key, dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound(d.kind, id)
 	}
@@ -235,7 +256,10 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 	set := "doc = ?, audit_head = ?"
 	args := []any{string(next), head(entry)}
 	if d.cols != nil {
-		for _, c := range d.cols(v) {
+		for i, c := range d.cols(v) {
+			if i < len(stored) && names[i] == c.name && sameValue(stored[i], c.value) {
+				continue
+			}
 			set += ", " + c.name + " = ?"
 			args = append(args, c.value)
 		}
@@ -301,7 +325,72 @@ func (d doc[T]) createIn(ctx context.Context, s *Store, t *txn, id string, v *T)
 }
 
 func (d doc[T]) get(ctx context.Context, s *Store, id string, key ...any) (*T, error) {
-	return getDoc[T](ctx, s, s.db, d.kind, id, "SELECT doc FROM "+d.table+" WHERE "+d.where, key...)
+	return getDoc[T](ctx, s, d.kind, id, "SELECT doc FROM "+d.table+" WHERE "+d.where, key...)
+}
+
+// colNames are the names of the columns beside d's documents, in cols'
+// order (cols of a zero T).
+func (d doc[T]) colNames() []string {
+	if d.cols == nil {
+		return nil
+	}
+	if v, ok := colNamesOf.Load(d.table); ok {
+		return v.([]string)
+	}
+	var names []string
+	for _, c := range d.cols(new(T)) {
+		names = append(names, c.name)
+	}
+	colNamesOf.Store(d.table, names)
+	return names
+}
+
+// colNamesOf is table → doc.colNames.
+var colNamesOf sync.Map
+
+// selectForUpdate is update's query: the document, its audit head and its
+// columns, the row locked.
+func (d doc[T]) selectForUpdate(s *Store) string {
+	k := s.d.name + "/" + d.table
+	if v, ok := selectsOf.Load(k); ok {
+		return v.(string)
+	}
+	q := "SELECT doc, audit_head"
+	for _, n := range d.colNames() {
+		q += ", " + n
+	}
+	q += " FROM " + d.table + " WHERE " + d.where + s.d.forUpdate
+	selectsOf.Store(k, q)
+	return q
+}
+
+// selectsOf is "<dialect>/<table>" → doc.selectForUpdate.
+var selectsOf sync.Map
+
+// sameValue reports whether a column's stored value (as the driver scans
+// it into an any) is v, a column value cols returns. A type it does not
+// know is not the same: the column is written, as before.
+func sameValue(stored, v any) bool {
+	switch v := v.(type) {
+	case string:
+		switch s := stored.(type) {
+		case string:
+			return s == v
+		case []byte:
+			return string(s) == v
+		}
+	case int64:
+		s, ok := stored.(int64)
+		return ok && s == v
+	case bool:
+		switch s := stored.(type) {
+		case bool:
+			return s == v
+		case int64:
+			return (s != 0) == v && (s == 0 || s == 1)
+		}
+	}
+	return false
 }
 
 // sameSchedule reports whether two schedules are the same slice: timers

@@ -248,15 +248,23 @@ func (s *Store) prepared(ctx context.Context, t *txn, query string) (*sql.Stmt, 
 // fails to prepare is left out: it runs unprepared and fails there.
 func (s *Store) prepare(ctx context.Context, queries []string) {
 	for _, q := range queries {
-		if _, ok := s.stmts.Load(q); ok {
-			continue
-		}
-		st, err := s.db.PrepareContext(context.WithoutCancel(ctx), q)
-		if err != nil {
-			continue
-		}
-		if _, loaded := s.stmts.LoadOrStore(q, st); loaded {
-			_ = st.Close()
-		}
+		_, _ = s.stmt(context.WithoutCancel(ctx), q)
 	}
+}
+
+// stmt returns the store's statement of query (SQLite), preparing it on a
+// connection of the pool the first time.
+func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := s.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if v, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		_ = st.Close()
+		return v.(*sql.Stmt), nil
+	}
+	return st, nil
 }
