@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
@@ -60,11 +61,26 @@ type Store struct {
 	// here instead, in Go; processes sharing the file still meet on the
 	// busy timeout. Nil on PostgreSQL, whose row locks queue.
 	writer chan struct{}
+	// open is SQLite's group transaction not committed yet (see inTxn);
+	// read and written only by the write slot's holder. joining counts the
+	// txn writers waiting for the slot, who would join it.
+	open    *group
+	joining atomic.Int32
 }
 
 // lockWrite waits for the write slot (SQLite) or ctx; call the returned
-// function to release it.
+// function to release it. An open group transaction is committed first.
 func (s *Store) lockWrite(ctx context.Context) (func(), error) {
+	unlock, err := s.lockSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.commitGroup()
+	return unlock, nil
+}
+
+// lockSlot is lockWrite without committing the open group.
+func (s *Store) lockSlot(ctx context.Context) (func(), error) {
 	if s.writer == nil {
 		return func() {}, nil
 	}

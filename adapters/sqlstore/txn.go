@@ -47,10 +47,7 @@ type txn struct {
 func (s *Store) inTxn(ctx context.Context, fn func(*txn) error) error {
 	if s.d.name != "postgres" {
 		t := &txn{s: s}
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
-			t.tx = tx
-			return fn(t)
-		})
+		err := s.inGroup(ctx, t, fn)
 		s.prepare(ctx, t.unprepared)
 		return err
 	}
@@ -71,6 +68,111 @@ func (s *Store) inTxn(ctx context.Context, fn func(*txn) error) error {
 		}
 		return t.commit(ctx)
 	})
+}
+
+// group is a SQLite transaction that several txns of this process share,
+// one after another, so that one COMMIT (one fsync of the WAL) makes all
+// of them durable: a txn that finds writers waiting for the write slot
+// when its fn is done hands the slot on with the transaction still open,
+// and the last one commits. Each txn after the first runs in a savepoint,
+// so an error of its fn rolls back its own statements only. None returns
+// before the COMMIT has succeeded; if it fails, all of them return its
+// error and none of their changes is kept.
+type group struct {
+	tx      *sql.Tx
+	members int           // txns whose fn succeeded in tx
+	done    chan struct{} // closed once committed (or rolled back)
+	err     error         // the COMMIT's error, for every member
+}
+
+// maxGroup is how many txns one group transaction holds at most.
+const maxGroup = 16
+
+// inGroup is inTxn on SQLite.
+func (s *Store) inGroup(ctx context.Context, t *txn, fn func(*txn) error) error {
+	s.joining.Add(1)
+	unlock, err := s.lockSlot(ctx)
+	s.joining.Add(-1)
+	if err != nil {
+		// Whoever handed the slot on may have counted on this writer to
+		// commit the group: commit it, then give up.
+		s.writer <- struct{}{}
+		s.commitGroup()
+		<-s.writer
+		return err
+	}
+	g := s.open
+	if g == nil {
+		// The transaction outlives this caller's context when others join it.
+		tx, err := s.db.BeginTx(context.WithoutCancel(ctx), nil)
+		if err != nil {
+			unlock()
+			return fmt.Errorf("sqlstore: begin: %w", err)
+		}
+		g = &group{tx: tx, done: make(chan struct{})}
+		s.open = g
+	}
+	t.tx = g.tx
+	ferr := s.runMember(ctx, g, t, fn)
+	switch {
+	case ferr != nil && g.members == 0:
+		// Nobody else's changes are in the transaction: roll it back.
+		s.open = nil
+		_ = g.tx.Rollback()
+		close(g.done)
+		unlock()
+		return ferr
+	case ferr == nil:
+		g.members++
+	}
+	if s.joining.Load() > 0 && g.members < maxGroup {
+		unlock() // the next writer joins, or commits
+	} else {
+		s.commitGroup()
+		unlock()
+	}
+	if ferr != nil {
+		return ferr // its savepoint is rolled back: nothing to wait for
+	}
+	<-g.done
+	return g.err
+}
+
+// runMember runs fn in g's transaction, in a savepoint when g holds
+// others' changes already.
+func (s *Store) runMember(ctx context.Context, g *group, t *txn, fn func(*txn) error) error {
+	if g.members == 0 {
+		return fn(t)
+	}
+	if _, err := g.tx.ExecContext(ctx, "SAVEPOINT member"); err != nil {
+		return fmt.Errorf("sqlstore: savepoint: %w", err)
+	}
+	ferr := fn(t)
+	if ferr != nil {
+		if _, err := g.tx.ExecContext(context.WithoutCancel(ctx), "ROLLBACK TO member"); err != nil {
+			g.err = fmt.Errorf("sqlstore: rolling back to a savepoint: %w", err) // the group cannot commit
+		}
+	}
+	if _, err := g.tx.ExecContext(context.WithoutCancel(ctx), "RELEASE member"); err != nil && g.err == nil {
+		g.err = fmt.Errorf("sqlstore: releasing a savepoint: %w", err)
+	}
+	return ferr
+}
+
+// commitGroup commits the open group transaction, if any; the caller holds
+// the write slot.
+func (s *Store) commitGroup() {
+	g := s.open
+	if g == nil {
+		return
+	}
+	s.open = nil
+	if g.err != nil {
+		_ = g.tx.Rollback()
+	} else if err := g.tx.Commit(); err != nil {
+		g.err = fmt.Errorf("sqlstore: commit: %w", err)
+	}
+	close(g.done)
 }
 
 // exec runs a write whose result is not needed; on PostgreSQL it is

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -173,4 +174,93 @@ func TestSameValue(t *testing.T) {
 	} {
 		require.Equal(t, c.same, sameValue(c.stored, c.v), "%#v %#v", c.stored, c.v)
 	}
+}
+
+// sqliteStore is a migrated SQLite store.
+func sqliteStore(t *testing.T) *Store {
+	ctx := context.Background()
+	s, err := Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "qyzmet.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	require.NoError(t, s.Migrate(ctx))
+	return s
+}
+
+// waitJoining waits until n txns wait for the write slot.
+func waitJoining(t *testing.T, s *Store, n int32) {
+	for i := 0; s.joining.Load() < n; i++ {
+		require.Less(t, i, 5000, "writers never queued")
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// Writers that queue on SQLite's write slot share one transaction: one
+// that fails rolls back its own changes only, the others' are committed.
+func TestSQLiteGroupKeepsEachWritersOutcome(t *testing.T) {
+	ctx := context.Background()
+	s := sqliteStore(t)
+	const insert = `INSERT INTO audit (aggregate, seq, entry) VALUES (?, 1, '{}')`
+	noWrap := func(err error) error { return err }
+	boom := errors.New("boom")
+	errs := make(chan error, 2)
+	err := s.inTxn(ctx, func(tx *txn) error {
+		require.NoError(t, tx.exec(ctx, noWrap, insert, "a"))
+		go func() {
+			errs <- s.inTxn(ctx, func(tx *txn) error {
+				if err := tx.exec(ctx, noWrap, insert, "b"); err != nil {
+					return err
+				}
+				return boom
+			})
+		}()
+		waitJoining(t, s, 1)
+		go func() {
+			errs <- s.inTxn(ctx, func(tx *txn) error { return tx.exec(ctx, noWrap, insert, "c") })
+		}()
+		waitJoining(t, s, 2)
+		return nil
+	})
+	require.NoError(t, err)
+	got := []error{<-errs, <-errs}
+	require.Contains(t, got, boom)
+	require.Contains(t, got, error(nil))
+	var aggs []string
+	rows, err := s.db.QueryContext(ctx, `SELECT aggregate FROM audit ORDER BY aggregate`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var a string
+		require.NoError(t, rows.Scan(&a))
+		aggs = append(aggs, a)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, []string{"a", "c"}, aggs)
+	require.Nil(t, s.open)
+}
+
+// A writer that gives up waiting for the slot commits the group it may
+// have been handed, so the writer before it does not wait for ever.
+func TestSQLiteGroupCommitsWhenTheNextWriterGivesUp(t *testing.T) {
+	ctx := context.Background()
+	s := sqliteStore(t)
+	for i := range 20 {
+		wctx, cancel := context.WithCancel(ctx)
+		gaveUp := make(chan error, 1)
+		err := s.inTxn(ctx, func(tx *txn) error {
+			go func() {
+				gaveUp <- s.inTxn(wctx, func(*txn) error { return errors.New("never runs") })
+			}()
+			waitJoining(t, s, 1)
+			cancel()
+			if i%2 == 0 {
+				time.Sleep(time.Millisecond) // let it notice before this one is done
+			}
+			return tx.exec(ctx, func(err error) error { return err }, `INSERT INTO audit (aggregate, seq, entry) VALUES (?, ?, '{}')`, "x", i)
+		})
+		require.NoError(t, err)
+		require.ErrorIs(t, <-gaveUp, context.Canceled)
+		var n int
+		require.NoError(t, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit WHERE aggregate = 'x'`).Scan(&n))
+		require.Equal(t, i+1, n)
+	}
+	require.Nil(t, s.open)
 }
