@@ -42,8 +42,8 @@ type txn struct {
 }
 
 // inTxn runs fn in a txn: committed when fn returns nil, rolled back
-// otherwise. On SQLite it is inTx's immediate transaction behind the write
-// slot.
+// otherwise. On SQLite it is an immediate transaction behind the write
+// slot, which the txns queued there share (group).
 func (s *Store) inTxn(ctx context.Context, fn func(*txn) error) error {
 	if s.d.name != "postgres" {
 		t := &txn{s: s}
@@ -113,7 +113,19 @@ func (s *Store) inGroup(ctx context.Context, t *txn, fn func(*txn) error) error 
 		s.open = g
 	}
 	t.tx = g.tx
-	ferr := s.runMember(ctx, g, t, fn)
+	ferr := func() error {
+		defer func() {
+			if p := recover(); p != nil {
+				// The group cannot be trusted: roll it back, its members
+				// get the error, the slot is free again.
+				g.err = fmt.Errorf("sqlstore: a writer of the transaction panicked: %v", p)
+				s.commitGroup()
+				unlock()
+				panic(p)
+			}
+		}()
+		return s.runMember(ctx, g, t, fn)
+	}()
 	switch {
 	case ferr != nil && g.members == 0:
 		// Nobody else's changes are in the transaction: roll it back.

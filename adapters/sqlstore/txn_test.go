@@ -264,3 +264,23 @@ func TestSQLiteGroupCommitsWhenTheNextWriterGivesUp(t *testing.T) {
 	}
 	require.Nil(t, s.open)
 }
+
+// A writer that panics rolls back its group and frees the write slot.
+func TestSQLiteGroupSurvivesAPanic(t *testing.T) {
+	ctx := context.Background()
+	s := sqliteStore(t)
+	noWrap := func(err error) error { return err }
+	require.Panics(t, func() {
+		_ = s.inTxn(ctx, func(tx *txn) error {
+			_ = tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('p', 1, '{}')`)
+			panic("boom")
+		})
+	})
+	require.NoError(t, s.inTxn(ctx, func(tx *txn) error {
+		return tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('q', 1, '{}')`)
+	}))
+	var n int
+	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit WHERE aggregate IN ('p', 'q')`).Scan(&n))
+	require.Equal(t, 1, n)
+	require.Nil(t, s.open)
+}
