@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,13 +27,13 @@ func (s *Store) RecordDenial(ctx context.Context, d Denial) error {
 	if strings.TrimSpace(d.Principal) == "" {
 		return fmt.Errorf("sqlstore: recording a denial: no principal")
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO access_log (principal) VALUES (?) ON CONFLICT DO NOTHING`), d.Principal); err != nil {
-			return fmt.Errorf("sqlstore: recording a denial: %w", err)
+	return s.inTxn(ctx, func(tx *txn) error {
+		if err := tx.exec(ctx, recordingDenial, `INSERT INTO access_log (principal) VALUES (?) ON CONFLICT DO NOTHING`, d.Principal); err != nil {
+			return err
 		}
 		var prev string
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT audit_head FROM access_log WHERE principal = ?`+s.d.forUpdate), d.Principal).Scan(&prev); err != nil {
-			return fmt.Errorf("sqlstore: recording a denial: %w", err)
+		if err := tx.queryRow(ctx, `SELECT audit_head FROM access_log WHERE principal = ?`+s.d.forUpdate, []any{d.Principal}, &prev); err != nil {
+			return recordingDenial(err)
 		}
 		e := audit.Next(parseHead(prev), audit.Entry{
 			Aggregate: "access_log/" + d.Principal, Type: "denied " + strconv.Itoa(d.Status) + " " + d.Route,
@@ -43,9 +42,8 @@ func (s *Store) RecordDenial(ctx context.Context, d Denial) error {
 		if err := s.appendAudit(ctx, tx, e); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE access_log SET audit_head = ? WHERE principal = ?`), head(e), d.Principal); err != nil {
-			return fmt.Errorf("sqlstore: recording a denial: %w", err)
-		}
-		return nil
+		return tx.exec(ctx, recordingDenial, `UPDATE access_log SET audit_head = ? WHERE principal = ?`, head(e), d.Principal)
 	})
 }
+
+func recordingDenial(err error) error { return fmt.Errorf("sqlstore: recording a denial: %w", err) }

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/qyzmet/qyzmet/chain"
 	"github.com/qyzmet/qyzmet/deadlines"
@@ -66,7 +65,7 @@ func (s *Store) GetApplication(ctx context.Context, id string) (*chain.Applicati
 
 // UpdateApplication implements chain.Store.
 func (s *Store) UpdateApplication(ctx context.Context, id string, fn func(*chain.Application) error) error {
-	return applicationDoc.update(ctx, s, id, []any{id}, func(_ *sql.Tx, a *chain.Application) error { return fn(a) })
+	return applicationDoc.update(ctx, s, id, []any{id}, func(_ *txn, a *chain.Application) error { return fn(a) })
 }
 
 // ListApplications implements chain.Store.

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/qyzmet/qyzmet/deadlines"
@@ -43,12 +42,13 @@ var deliveryDoc = doc[desk.Delivery]{
 }
 
 // indexEscalations records the delivery's escalations, each once.
-func (s *Store) indexEscalations(ctx context.Context, tx *sql.Tx, d *desk.Delivery) error {
+func (s *Store) indexEscalations(ctx context.Context, t *txn, d *desk.Delivery) error {
 	for _, e := range d.Escalations {
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO desk_escalations (key, delivery_id, provider_id, service_id, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+		err := t.exec(ctx, func(err error) error { return fmt.Errorf("sqlstore: escalation %s: %w", e.Key, err) },
+			`INSERT INTO desk_escalations (key, delivery_id, provider_id, service_id, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			e.Key, d.ID, d.ProviderID, d.ServiceID, e.At.UnixNano())
 		if err != nil {
-			return fmt.Errorf("sqlstore: escalation %s: %w", e.Key, err)
+			return err
 		}
 	}
 	return nil
@@ -56,7 +56,7 @@ func (s *Store) indexEscalations(ctx context.Context, tx *sql.Tx, d *desk.Delive
 
 // CreateDelivery implements desk.Store.
 func (s *Store) CreateDelivery(ctx context.Context, d *desk.Delivery) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTxn(ctx, func(tx *txn) error {
 		if err := deliveryDoc.createIn(ctx, s, tx, d.ID, d); err != nil {
 			return err
 		}
@@ -72,7 +72,7 @@ func (s *Store) GetDelivery(ctx context.Context, id string) (*desk.Delivery, err
 // UpdateDelivery implements desk.Store: the row is locked (FOR UPDATE on
 // PostgreSQL, an immediate transaction on SQLite) while fn runs.
 func (s *Store) UpdateDelivery(ctx context.Context, id string, fn func(*desk.Delivery) error) error {
-	return deliveryDoc.update(ctx, s, id, []any{id}, func(tx *sql.Tx, d *desk.Delivery) error {
+	return deliveryDoc.update(ctx, s, id, []any{id}, func(tx *txn, d *desk.Delivery) error {
 		if err := fn(d); err != nil {
 			return err
 		}

@@ -16,6 +16,14 @@
 // queue instead of failing. PostgreSQL updates lock their row with SELECT …
 // FOR UPDATE; migrations take an advisory lock.
 //
+// A document's create or update is one transaction with its audit entry,
+// outbox events and schedule rows. On PostgreSQL its statements are
+// pipelined: BEGIN goes with the first read, and the writes go with the
+// COMMIT, so an update is two round trips. On SQLite, writers of one
+// process that queue for the write lock share one transaction and one
+// COMMIT (one fsync), each in a savepoint of its own; none returns before
+// that COMMIT has succeeded.
+//
 // # Layout
 //
 // Aggregates (onboardings, requests, ledgers, trainings, definitions,
@@ -35,6 +43,6 @@
 // A missing row is deadlines.ErrNotFound (so onboarding.ErrNotFound and
 // chain.ErrNotFound), a duplicate key or unique value deadlines.ErrConflict,
 // detected by INSERT … ON CONFLICT DO NOTHING rather than by driver error
-// codes. An error from an update closure rolls the transaction back and is
-// returned as is. ErrUnsupported names a DSN scheme Open does not know.
+// codes. An error from an update closure rolls back what the update wrote
+// and is returned as is. ErrUnsupported names a DSN scheme Open does not know.
 package sqlstore

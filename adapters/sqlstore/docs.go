@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/qyzmet/qyzmet/adapters/audit"
 	"github.com/qyzmet/qyzmet/deadlines"
@@ -36,7 +37,7 @@ type col struct {
 
 // insertDoc inserts a row; a row with the same primary or unique key is a
 // conflict (ON CONFLICT DO NOTHING, then the row count says which).
-func insertDoc(ctx context.Context, s *Store, q querier, kind, table, id string, raw []byte, cols ...col) error {
+func insertDoc(ctx context.Context, t *txn, kind, table, id string, raw []byte, cols ...col) error {
 	names := make([]string, 0, len(cols)+1)
 	args := make([]any, 0, len(cols)+1)
 	for _, c := range cols {
@@ -46,20 +47,29 @@ func insertDoc(ctx context.Context, s *Store, q querier, kind, table, id string,
 	names = append(names, "doc")
 	args = append(args, string(raw))
 	query := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(names)-1) + ") ON CONFLICT DO NOTHING"
-	res, err := q.ExecContext(ctx, s.q(query), args...)
+	n, err := t.execCount(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("sqlstore: inserting %s %q: %w", kind, id, err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
+	if n == 0 {
 		return conflict(kind, id)
 	}
 	return nil
 }
 
-// getDoc reads one document; no row is ErrNotFound.
-func getDoc[T any](ctx context.Context, s *Store, q querier, kind, id, query string, args ...any) (*T, error) {
+// getDoc reads one document; no row is ErrNotFound. On SQLite the query
+// is the store's prepared statement.
+func getDoc[T any](ctx context.Context, s *Store, kind, id, query string, args ...any) (*T, error) {
 	var raw string
-	err := q.QueryRowContext(ctx, s.q(query), args...).Scan(&raw)
+	var err error
+	if s.d.name == "sqlite" {
+		var st *sql.Stmt
+		if st, err = s.stmt(ctx, query); err == nil {
+			err = st.QueryRowContext(ctx, args...).Scan(&raw)
+		}
+	} else {
+		err = s.db.QueryRowContext(ctx, s.q(query), args...).Scan(&raw)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(kind, id)
 	}
@@ -123,7 +133,7 @@ type event struct {
 
 // appendOutbox writes the events recorded from index from on into the
 // outbox, in the caller's transaction.
-func (d doc[T]) appendOutbox(ctx context.Context, s *Store, tx *sql.Tx, id string, v *T, from int) error {
+func (d doc[T]) appendOutbox(ctx context.Context, s *Store, t *txn, id string, v *T, from int) error {
 	if d.events == nil {
 		return nil
 	}
@@ -136,10 +146,10 @@ func (d doc[T]) appendOutbox(ctx context.Context, s *Store, tx *sql.Tx, id strin
 		if err != nil {
 			return fmt.Errorf("sqlstore: encoding outbox event: %w", err)
 		}
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO outbox (key, topic, payload, next_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+		err = t.exec(ctx, wrapOutbox, `INSERT INTO outbox (key, topic, payload, next_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			aggregate+"/"+strconv.Itoa(e.seq), d.table+"."+e.typ, string(payload), s.now().UnixNano())
 		if err != nil {
-			return fmt.Errorf("sqlstore: writing outbox event: %w", err)
+			return err
 		}
 	}
 	return nil
@@ -179,31 +189,42 @@ func parseHead(h string) *audit.Entry {
 	return &audit.Entry{Seq: n, Hash: hash}
 }
 
-func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
+func (s *Store) appendAudit(ctx context.Context, t *txn, e audit.Entry) error {
 	raw, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encoding audit entry: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit (aggregate, seq, entry) VALUES (?, ?, ?)`), e.Aggregate, e.Seq, string(raw)); err != nil {
-		return fmt.Errorf("sqlstore: appending audit entry: %w", err)
-	}
-	return nil
+	return t.exec(ctx, wrapAudit, `INSERT INTO audit (aggregate, seq, entry) VALUES (?, ?, ?)`, e.Aggregate, e.Seq, string(raw))
 }
 
+func wrapOutbox(err error) error { return fmt.Errorf("sqlstore: writing outbox event: %w", err) }
+func wrapAudit(err error) error  { return fmt.Errorf("sqlstore: appending audit entry: %w", err) }
+
 // update loads the row under a lock (SELECT … FOR UPDATE on PostgreSQL;
-// SQLite's transaction is immediate), calls fn, and saves the document, its
-// columns and the schedules of the timers fn changed, in one transaction.
+// SQLite's transaction is immediate), calls fn, and saves the document, the
+// columns whose stored value differs from the document's and the
+// schedules of the timers fn changed, in one transaction.
 // An error from fn rolls back and is returned as is.
-func (d doc[T]) update(ctx context.Context, s *Store, id string, key []any, fn func(tx *sql.Tx, v *T) error) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return d.updateIn(ctx, s, tx, id, key, func(v *T) error { return fn(tx, v) })
+func (d doc[T]) update(ctx context.Context, s *Store, id string, key []any, fn func(t *txn, v *T) error) error {
+	return s.inTxn(ctx, func(t *txn) error {
+		return d.updateIn(ctx, s, t, id, key, func(v *T) error { return fn(t, v) })
 	})
 }
 
 // updateIn is update within the caller's transaction.
-func (d doc[T]) updateIn(ctx context.Context, s *Store, tx *sql.Tx, id string, key []any, fn func(v *T) error) error {
+func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key []any, fn func(v *T) error) error {
+	// The columns beside the document are read too: the UPDATE sets only
+	// those whose value changes (SQLite rewrites an index entry whose
+	// column is SET even to the same value).
+	names := d.colNames()
 	var raw, prevHead string
-	err := tx.QueryRowContext(ctx, s.q("SELECT doc, audit_head FROM "+d.table+" WHERE "+d.where+s.d.forUpdate), key...).Scan(&raw, &prevHead)
+	stored := make([]any, len(names))
+	dest := make([]any, 0, 2+len(names))
+	dest = append(dest, &raw, &prevHead)
+	for i := range stored {
+		dest = append(dest, &stored[i])
+	}
+	err := t.queryRow(ctx, d.selectForUpdate(s), key, dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound(d.kind, id)
 	}
@@ -235,27 +256,31 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, tx *sql.Tx, id string, k
 	set := "doc = ?, audit_head = ?"
 	args := []any{string(next), head(entry)}
 	if d.cols != nil {
-		for _, c := range d.cols(v) {
+		for i, c := range d.cols(v) {
+			if i < len(stored) && names[i] == c.name && sameValue(stored[i], c.value) {
+				continue
+			}
 			set += ", " + c.name + " = ?"
 			args = append(args, c.value)
 		}
 	}
 	args = append(args, key...)
-	if _, err := tx.ExecContext(ctx, s.q("UPDATE "+d.table+" SET "+set+" WHERE "+d.where), args...); err != nil {
-		return fmt.Errorf("sqlstore: saving %s %q: %w", d.kind, id, err)
-	}
-	if err := s.appendAudit(ctx, tx, entry); err != nil {
+	saving := func(err error) error { return fmt.Errorf("sqlstore: saving %s %q: %w", d.kind, id, err) }
+	if err := t.exec(ctx, saving, "UPDATE "+d.table+" SET "+set+" WHERE "+d.where, args...); err != nil {
 		return err
 	}
-	if err := d.appendOutbox(ctx, s, tx, id, v, events); err != nil {
+	if err := s.appendAudit(ctx, t, entry); err != nil {
+		return err
+	}
+	if err := d.appendOutbox(ctx, s, t, id, v, events); err != nil {
 		return err
 	}
 	if d.timers != nil {
-		for _, t := range d.timers(v) {
-			if old, ok := before[t.ID]; ok && sameSchedule(old.Schedule, t.Schedule) {
+		for _, tm := range d.timers(v) {
+			if old, ok := before[tm.ID]; ok && sameSchedule(old.Schedule, tm.Schedule) {
 				continue
 			}
-			if err := s.indexTimer(ctx, tx, t); err != nil {
+			if err := s.indexTimer(ctx, t, tm); err != nil {
 				return err
 			}
 		}
@@ -266,11 +291,11 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, tx *sql.Tx, id string, k
 // create inserts v, its first audit entry and its timers' schedules in one
 // transaction.
 func (d doc[T]) create(ctx context.Context, s *Store, id string, v *T) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return d.createIn(ctx, s, tx, id, v) })
+	return s.inTxn(ctx, func(t *txn) error { return d.createIn(ctx, s, t, id, v) })
 }
 
 // createIn is create within the caller's transaction.
-func (d doc[T]) createIn(ctx context.Context, s *Store, tx *sql.Tx, id string, v *T) error {
+func (d doc[T]) createIn(ctx context.Context, s *Store, t *txn, id string, v *T) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encoding %s %q: %w", d.kind, id, err)
@@ -280,18 +305,18 @@ func (d doc[T]) createIn(ctx context.Context, s *Store, tx *sql.Tx, id string, v
 	if d.cols != nil {
 		cols = d.cols(v)
 	}
-	if err := insertDoc(ctx, s, tx, d.kind, d.table, id, raw, append(cols, col{"audit_head", head(entry)})...); err != nil {
+	if err := insertDoc(ctx, t, d.kind, d.table, id, raw, append(cols, col{"audit_head", head(entry)})...); err != nil {
 		return err
 	}
-	if err := s.appendAudit(ctx, tx, entry); err != nil {
+	if err := s.appendAudit(ctx, t, entry); err != nil {
 		return err
 	}
-	if err := d.appendOutbox(ctx, s, tx, id, v, 0); err != nil {
+	if err := d.appendOutbox(ctx, s, t, id, v, 0); err != nil {
 		return err
 	}
 	if d.timers != nil {
-		for _, t := range d.timers(v) {
-			if err := s.indexTimer(ctx, tx, t); err != nil {
+		for _, tm := range d.timers(v) {
+			if err := s.indexTimer(ctx, t, tm); err != nil {
 				return err
 			}
 		}
@@ -300,7 +325,72 @@ func (d doc[T]) createIn(ctx context.Context, s *Store, tx *sql.Tx, id string, v
 }
 
 func (d doc[T]) get(ctx context.Context, s *Store, id string, key ...any) (*T, error) {
-	return getDoc[T](ctx, s, s.db, d.kind, id, "SELECT doc FROM "+d.table+" WHERE "+d.where, key...)
+	return getDoc[T](ctx, s, d.kind, id, "SELECT doc FROM "+d.table+" WHERE "+d.where, key...)
+}
+
+// colNames are the names of the columns beside d's documents, in cols'
+// order (cols of a zero T).
+func (d doc[T]) colNames() []string {
+	if d.cols == nil {
+		return nil
+	}
+	if v, ok := colNamesOf.Load(d.table); ok {
+		return v.([]string)
+	}
+	var names []string
+	for _, c := range d.cols(new(T)) {
+		names = append(names, c.name)
+	}
+	colNamesOf.Store(d.table, names)
+	return names
+}
+
+// colNamesOf is table → doc.colNames.
+var colNamesOf sync.Map
+
+// selectForUpdate is update's query: the document, its audit head and its
+// columns, the row locked.
+func (d doc[T]) selectForUpdate(s *Store) string {
+	k := s.d.name + "/" + d.table
+	if v, ok := selectsOf.Load(k); ok {
+		return v.(string)
+	}
+	q := "SELECT doc, audit_head"
+	for _, n := range d.colNames() {
+		q += ", " + n
+	}
+	q += " FROM " + d.table + " WHERE " + d.where + s.d.forUpdate
+	selectsOf.Store(k, q)
+	return q
+}
+
+// selectsOf is "<dialect>/<table>" → doc.selectForUpdate.
+var selectsOf sync.Map
+
+// sameValue reports whether a column's stored value (as the driver scans
+// it into an any) is v, a column value cols returns. A type it does not
+// know is not the same: the column is written, as before.
+func sameValue(stored, v any) bool {
+	switch v := v.(type) {
+	case string:
+		switch s := stored.(type) {
+		case string:
+			return s == v
+		case []byte:
+			return string(s) == v
+		}
+	case int64:
+		s, ok := stored.(int64)
+		return ok && s == v
+	case bool:
+		switch s := stored.(type) {
+		case bool:
+			return s == v
+		case int64:
+			return (s != 0) == v && (s == 0 || s == 1)
+		}
+	}
+	return false
 }
 
 // sameSchedule reports whether two schedules are the same slice: timers

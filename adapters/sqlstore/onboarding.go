@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 
 	"github.com/qyzmet/qyzmet/deadlines"
@@ -121,7 +120,7 @@ func (s *Store) GetOnboarding(ctx context.Context, id string) (*onboarding.Onboa
 
 // UpdateOnboarding implements onboarding.Onboardings.
 func (s *Store) UpdateOnboarding(ctx context.Context, id string, fn func(*onboarding.Onboarding) error) error {
-	return onboardingDoc.update(ctx, s, id, []any{id}, func(_ *sql.Tx, o *onboarding.Onboarding) error { return fn(o) })
+	return onboardingDoc.update(ctx, s, id, []any{id}, func(_ *txn, o *onboarding.Onboarding) error { return fn(o) })
 }
 
 // ListOnboardings implements onboarding.Onboardings.
@@ -154,9 +153,9 @@ func (s *Store) GetRequest(ctx context.Context, id string) (*onboarding.InfoRequ
 // when absent (and removed again by the rollback if fn fails).
 func (s *Store) AnswerRequest(ctx context.Context, id string, key onboarding.LedgerKey, fn func(*onboarding.InfoRequest, *onboarding.RefusalLedger) error) error {
 	if key == (onboarding.LedgerKey{}) {
-		return requestDoc.update(ctx, s, id, []any{id}, func(_ *sql.Tx, r *onboarding.InfoRequest) error { return fn(r, nil) })
+		return requestDoc.update(ctx, s, id, []any{id}, func(_ *txn, r *onboarding.InfoRequest) error { return fn(r, nil) })
 	}
-	return requestDoc.update(ctx, s, id, []any{id}, func(tx *sql.Tx, r *onboarding.InfoRequest) error {
+	return requestDoc.update(ctx, s, id, []any{id}, func(tx *txn, r *onboarding.InfoRequest) error {
 		// Create the ledger's row if absent; a concurrent creator's row
 		// makes this a no-op, and the row lock below queues the two.
 		if err := ledgerDoc.createIn(ctx, s, tx, key.String(), &onboarding.RefusalLedger{Key: key}); err != nil && !errors.Is(err, deadlines.ErrConflict) {
@@ -179,7 +178,7 @@ func (s *Store) GetLedger(ctx context.Context, key onboarding.LedgerKey) (*onboa
 
 // UpdateLedger implements onboarding.Requests.
 func (s *Store) UpdateLedger(ctx context.Context, key onboarding.LedgerKey, fn func(*onboarding.RefusalLedger) error) error {
-	return ledgerDoc.update(ctx, s, key.String(), []any{key.BodyID, key.Period}, func(_ *sql.Tx, l *onboarding.RefusalLedger) error {
+	return ledgerDoc.update(ctx, s, key.String(), []any{key.BodyID, key.Period}, func(_ *txn, l *onboarding.RefusalLedger) error {
 		if err := fn(l); err != nil {
 			return err
 		}
@@ -211,7 +210,7 @@ func (s *Store) GetQualityTraining(ctx context.Context, id string) (*onboarding.
 
 // UpdateQualityTraining implements onboarding.QualityTrainings.
 func (s *Store) UpdateQualityTraining(ctx context.Context, id string, fn func(*onboarding.QualityTraining) error) error {
-	return trainingDoc.update(ctx, s, id, []any{id}, func(_ *sql.Tx, q *onboarding.QualityTraining) error { return fn(q) })
+	return trainingDoc.update(ctx, s, id, []any{id}, func(_ *txn, q *onboarding.QualityTraining) error { return fn(q) })
 }
 
 // newest is the audit change of an onboarding history.

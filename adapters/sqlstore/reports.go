@@ -109,7 +109,7 @@ func (s *Store) GetMonthly(ctx context.Context, p reports.Period) (*reports.Mont
 
 // UpdateMonthly implements reports.MonthlyReports.
 func (s *Store) UpdateMonthly(ctx context.Context, p reports.Period, fn func(*reports.MonthlyReport) error) error {
-	return monthlyDoc.update(ctx, s, p.String(), []any{p.String()}, func(_ *sql.Tx, m *reports.MonthlyReport) error {
+	return monthlyDoc.update(ctx, s, p.String(), []any{p.String()}, func(_ *txn, m *reports.MonthlyReport) error {
 		if err := fn(m); err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func (s *Store) GetReconciliation(ctx context.Context, id string) (*reports.Reco
 
 // UpdateReconciliation implements reports.Reconciliations.
 func (s *Store) UpdateReconciliation(ctx context.Context, id string, fn func(*reports.Reconciliation) error) error {
-	return reconciliationDoc.update(ctx, s, id, []any{id}, func(_ *sql.Tx, r *reports.Reconciliation) error {
+	return reconciliationDoc.update(ctx, s, id, []any{id}, func(_ *txn, r *reports.Reconciliation) error {
 		if err := fn(r); err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
@@ -51,6 +52,7 @@ type Store struct {
 	db      *sql.DB
 	d       dialect
 	queries sync.Map // query with ? placeholders → the dialect's query
+	stmts   sync.Map // SQLite: query → *sql.Stmt, prepared once (txn)
 	now     func() time.Time
 	// writer is SQLite's one write slot in this process. SQLite lets one
 	// writer in at a time and makes the others poll on the busy timeout,
@@ -59,11 +61,26 @@ type Store struct {
 	// here instead, in Go; processes sharing the file still meet on the
 	// busy timeout. Nil on PostgreSQL, whose row locks queue.
 	writer chan struct{}
+	// open is SQLite's group transaction not committed yet (see inTxn);
+	// read and written only by the write slot's holder. joining counts the
+	// txn writers waiting for the slot, who would join it.
+	open    *group
+	joining atomic.Int32
 }
 
 // lockWrite waits for the write slot (SQLite) or ctx; call the returned
-// function to release it.
+// function to release it. An open group transaction is committed first.
 func (s *Store) lockWrite(ctx context.Context) (func(), error) {
+	unlock, err := s.lockSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.commitGroup()
+	return unlock, nil
+}
+
+// lockSlot is lockWrite without committing the open group.
+func (s *Store) lockSlot(ctx context.Context) (func(), error) {
 	if s.writer == nil {
 		return func() {}, nil
 	}
@@ -183,7 +200,13 @@ func (s *Store) Dialect() string { return s.d.name }
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.Range(func(_, st any) bool {
+		_ = st.(*sql.Stmt).Close()
+		return true
+	})
+	return s.db.Close()
+}
 
 // q returns query in the dialect's placeholder style, cached.
 func (s *Store) q(query string) string {

@@ -30,9 +30,10 @@ var timerDoc = doc[deadlines.Timer]{
 
 // indexTimer replaces a timer's rows in the schedule by its Schedule,
 // leaving out rungs already claimed.
-func (s *Store) indexTimer(ctx context.Context, tx *sql.Tx, t *deadlines.Timer) error {
-	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM schedule WHERE timer_id = ?`), t.ID); err != nil {
-		return fmt.Errorf("sqlstore: indexing timer %q: %w", t.ID, err)
+func (s *Store) indexTimer(ctx context.Context, tx *txn, t *deadlines.Timer) error {
+	indexing := func(err error) error { return fmt.Errorf("sqlstore: indexing timer %q: %w", t.ID, err) }
+	if err := tx.exec(ctx, indexing, `DELETE FROM schedule WHERE timer_id = ?`, t.ID); err != nil {
+		return err
 	}
 	for _, f := range t.Schedule {
 		raw, err := json.Marshal(f)
@@ -40,11 +41,11 @@ func (s *Store) indexTimer(ctx context.Context, tx *sql.Tx, t *deadlines.Timer) 
 			return fmt.Errorf("sqlstore: encoding firing: %w", err)
 		}
 		key := f.Key()
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO schedule (key, timer_id, at, firing)
+		err = tx.exec(ctx, indexing, `INSERT INTO schedule (key, timer_id, at, firing)
 			SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT)
-			WHERE NOT EXISTS (SELECT 1 FROM claims WHERE timer_id = ? AND key = ?)`), key, t.ID, f.At.UnixNano(), string(raw), t.ID, key)
+			WHERE NOT EXISTS (SELECT 1 FROM claims WHERE timer_id = ? AND key = ?)`, key, t.ID, f.At.UnixNano(), string(raw), t.ID, key)
 		if err != nil {
-			return fmt.Errorf("sqlstore: indexing timer %q: %w", t.ID, err)
+			return err
 		}
 	}
 	return nil
@@ -64,7 +65,7 @@ func (s *Store) GetTimer(ctx context.Context, id string) (*deadlines.Timer, erro
 // UpdateTimer loads the timer, calls fn and saves it and its schedule
 // atomically.
 func (s *Store) UpdateTimer(ctx context.Context, id string, fn func(*deadlines.Timer) error) error {
-	return timerDoc.update(ctx, s, id, []any{id}, func(_ *sql.Tx, t *deadlines.Timer) error { return fn(t) })
+	return timerDoc.update(ctx, s, id, []any{id}, func(_ *txn, t *deadlines.Timer) error { return fn(t) })
 }
 
 // DueFirings implements deadlines.SweepStore: unclaimed rungs due at or
