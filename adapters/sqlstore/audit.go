@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -62,7 +61,7 @@ func (s *Store) VerifyAudit(ctx context.Context) error {
 			return err
 		}
 		var e audit.Entry
-		if err := json.Unmarshal([]byte(raw), &e); err != nil {
+		if err := decode([]byte(raw), &e); err != nil {
 			return &audit.TamperError{Problems: []audit.Problem{{Kind: audit.Edited, Detail: "an entry that is not JSON: " + err.Error()}}}
 		}
 		trails[e.Aggregate] = append(trails[e.Aggregate], e)

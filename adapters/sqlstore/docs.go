@@ -77,7 +77,7 @@ func getDoc[T any](ctx context.Context, s *Store, kind, id, query string, args .
 		return nil, fmt.Errorf("sqlstore: reading %s %q: %w", kind, id, err)
 	}
 	v := new(T)
-	if err := json.Unmarshal([]byte(raw), v); err != nil {
+	if err := decode([]byte(raw), v); err != nil {
 		return nil, fmt.Errorf("sqlstore: decoding %s %q: %w", kind, id, err)
 	}
 	return v, nil
@@ -97,7 +97,7 @@ func listDocs[T any](ctx context.Context, s *Store, kind, query string, args ...
 			return nil, fmt.Errorf("sqlstore: listing %s: %w", kind, err)
 		}
 		v := new(T)
-		if err := json.Unmarshal([]byte(raw), v); err != nil {
+		if err := decode([]byte(raw), v); err != nil {
 			return nil, fmt.Errorf("sqlstore: decoding %s: %w", kind, err)
 		}
 		out = append(out, v)
@@ -232,7 +232,7 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 		return fmt.Errorf("sqlstore: reading %s %q: %w", d.kind, id, err)
 	}
 	v := new(T)
-	if err := json.Unmarshal([]byte(raw), v); err != nil {
+	if err := decode([]byte(raw), v); err != nil {
 		return fmt.Errorf("sqlstore: decoding %s %q: %w", d.kind, id, err)
 	}
 	before := map[string]*deadlines.Timer{}

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"iter"
 
@@ -83,7 +82,7 @@ func (s *Store) Appeals(ctx context.Context, q reports.AppealQuery) iter.Seq2[re
 				return
 			}
 			var a reports.Appeal
-			if err := json.Unmarshal(raw, &a); err != nil {
+			if err := decode(raw, &a); err != nil {
 				yield(reports.Appeal{}, fmt.Errorf("sqlstore: decoding appeal: %w", err))
 				return
 			}
