@@ -170,7 +170,7 @@ func (s *Store) claimed(ctx context.Context, q querier, now time.Time, query str
 			return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
 		var f deadlines.Firing
-		if err := json.Unmarshal(raw, &f); err != nil {
+		if err := decodeFiring(raw, &f); err != nil {
 			return nil, fmt.Errorf("sqlstore: decoding a due rung: %w", err)
 		}
 		f.FiredAt = now
@@ -231,13 +231,13 @@ func (s *Store) firings(ctx context.Context, query string, args ...any) ([]deadl
 	defer rows.Close()
 	var out []deadlines.Firing
 	for rows.Next() {
-		var raw string
+		var raw sql.RawBytes
 		var firedAt sql.NullInt64
 		if err := rows.Scan(&raw, &firedAt); err != nil {
 			return nil, fmt.Errorf("sqlstore: listing firings: %w", err)
 		}
 		var f deadlines.Firing
-		if err := json.Unmarshal([]byte(raw), &f); err != nil {
+		if err := decodeFiring(raw, &f); err != nil {
 			return nil, fmt.Errorf("sqlstore: decoding firing: %w", err)
 		}
 		if firedAt.Valid {
