@@ -169,31 +169,42 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 // RETURNING rows in a temporary b-tree, which cost more than the read did.
 //
 // Claimed rows between unclaimed ones (claimed by ClaimFiring, or a rung
-// scheduled late, due long ago) are walked over too, so the walk is capped
-// at 2×limit rows: the batch may then hold fewer than limit rungs, and the
-// next one starts at the next unclaimed rung, past the claimed ones.
+// scheduled late, due long ago) are walked over too (and skipped here), so
+// the walk is capped at 2×limit rows: the batch may then hold fewer than
+// limit rungs, and the next one starts at the next unclaimed rung, past
+// the claimed ones. Both statements are prepared once per Store.
 func (s *Store) claimRange(ctx context.Context, tx *sql.Tx, now time.Time, limit int) ([]deadlines.Firing, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT at, key, firing FROM (
-			SELECT at, key, claimed, firing FROM rungs
-			WHERE (at, key) >= (SELECT at, key FROM rungs WHERE NOT claimed ORDER BY at, key LIMIT 1) AND at <= ?1
-			ORDER BY at, key LIMIT 2 * ?2
-		) WHERE NOT claimed ORDER BY at, key LIMIT ?2`, now.UnixNano(), limit)
+	read, err := s.prepared(ctx, `SELECT at, key, claimed, firing FROM rungs
+		WHERE (at, key) >= (SELECT at, key FROM rungs WHERE NOT claimed ORDER BY at, key LIMIT 1) AND at <= ?
+		ORDER BY at, key LIMIT 2 * ?`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
+	claim, err := s.prepared(ctx, `UPDATE rungs SET claimed = TRUE, fired_at = ?, pending_since = ?
+		WHERE claimed = FALSE AND (at, key) >= (?, ?) AND (at, key) <= (?, ?)`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
+	rows, err := tx.StmtContext(ctx, read).QueryContext(ctx, now.UnixNano(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
 	defer rows.Close()
 	var out []deadlines.Firing
-	var first, last struct {
-		at  int64
-		key string
-	}
-	var raw sql.RawBytes
-	for rows.Next() {
-		if err := rows.Scan(&last.at, &last.key, &raw); err != nil {
+	var firstAt, lastAt int64
+	var firstKey string
+	var key, lastKey, raw sql.RawBytes
+	var claimed bool
+	for len(out) < limit && rows.Next() {
+		if err := rows.Scan(&lastAt, &key, &claimed, &raw); err != nil {
 			return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
+		if claimed {
+			continue
+		}
+		lastKey = append(lastKey[:0], key...)
 		if out == nil {
-			first = last
+			firstAt, firstKey = lastAt, string(key)
 			out = make([]deadlines.Firing, 0, min(limit, 4096))
 		}
 		var f deadlines.Firing
@@ -206,12 +217,13 @@ func (s *Store) claimRange(ctx context.Context, tx *sql.Tx, now time.Time, limit
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
 	if len(out) == 0 {
 		return nil, nil
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE rungs SET claimed = TRUE, fired_at = ?, pending_since = ?
-		WHERE claimed = FALSE AND (at, key) >= (?, ?) AND (at, key) <= (?, ?)`,
-		now.UnixNano(), now.UnixNano(), first.at, first.key, last.at, last.key)
+	res, err := tx.StmtContext(ctx, claim).ExecContext(ctx, now.UnixNano(), now.UnixNano(), firstAt, firstKey, lastAt, string(lastKey))
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
