@@ -34,7 +34,9 @@ INSERT INTO rungs (at, key, timer_id, firing)
 DROP TABLE schedule;
 DROP TABLE claims;
 CREATE UNIQUE INDEX rungs_timer_key ON rungs (timer_id, key);
-CREATE INDEX rungs_open ON rungs (at, key) WHERE NOT claimed;
+-- timer_id and claimed make it covering for the gauges (open timers, sweep
+-- backlog), which would otherwise read every row they count.
+CREATE INDEX rungs_open ON rungs (at, key, timer_id, claimed) WHERE NOT claimed;
 CREATE INDEX rungs_pending ON rungs (pending_since) WHERE pending_since IS NOT NULL;
 CREATE VIEW schedule AS SELECT at, key, timer_id, firing FROM rungs WHERE NOT claimed;
 CREATE VIEW claims AS SELECT timer_id, key, at, firing, fired_at, pending_since FROM rungs WHERE claimed;
