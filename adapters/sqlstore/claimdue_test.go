@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,6 +73,93 @@ func TestClaimDueKeepsFiredAt(t *testing.T) {
 			stored, err := s.Firings(ctx, f.TimerID)
 			require.NoError(t, err)
 			require.True(t, f.FiredAt.Equal(stored[len(stored)-1].FiredAt))
+		})
+	}
+}
+
+// ClaimDue claims every due rung once, earliest first, when rungs claimed
+// one by one lie between them and when a rung due long ago is scheduled
+// after later ones were claimed (SQLite walks the table between the first
+// and the last rung it claims).
+func TestClaimDueAroundClaimedRungs(t *testing.T) {
+	t.Parallel()
+	for name, h := range map[string]func(t *testing.T) storetest.Harness{
+		"SQLite":   func(*testing.T) storetest.Harness { return sqliteHarness{} },
+		"Postgres": func(t *testing.T) storetest.Harness { return postgres(t) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s := h(t).NewStores(ctx, t).Timers.(*sqlstore.Store)
+			c := kz.Calendar()
+			start := c.Date(2025, time.March, 17).Add(10 * time.Hour)
+			rule := deadlines.Cite(deadlines.Rules130, 5)
+			create := func(id string, start time.Time) {
+				tm, err := deadlines.NewTimer(c, id, "claim", deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: rule},
+					start, deadlines.Warning(1, rule), deadlines.Breach(rule))
+				require.NoError(t, err)
+				require.NoError(t, s.CreateTimer(ctx, tm))
+			}
+			for i := range 20 {
+				create(fmt.Sprintf("t%02d", i), start.Add(time.Duration(i)*time.Hour))
+			}
+			far := start.AddDate(1, 0, 0)
+			all, err := s.DueFirings(ctx, far, 100)
+			require.NoError(t, err)
+			require.Len(t, all, 40)
+			want := map[string]bool{}
+			for i, f := range all {
+				if i%3 == 1 || (i >= 10 && i < 18) { // claimed one by one, between the others
+					f.FiredAt = start
+					won, err := s.ClaimFiring(ctx, f)
+					require.NoError(t, err)
+					require.True(t, won)
+					continue
+				}
+				want[f.Key()] = true
+			}
+			var got []deadlines.Firing
+			shortBeforeMore := 0 // batches shorter than limit with more due after them
+			claim := func(limit int) {
+				wasShort := false
+				for {
+					batch, err := s.ClaimDue(ctx, far, limit)
+					require.NoError(t, err)
+					if len(batch) == 0 {
+						return
+					}
+					if wasShort {
+						shortBeforeMore++
+					}
+					require.LessOrEqual(t, len(batch), limit)
+					wasShort = len(batch) < limit
+					got = append(got, batch...)
+				}
+			}
+			claim(2)
+			if name == "SQLite" {
+				// The walk from the 9th rung met the 8 claimed ones after it
+				// and stopped at 2×2 rows; the next batch started past them.
+				require.Positive(t, shortBeforeMore)
+			}
+			// A rung due long before the ones claimed, scheduled now.
+			create("late", start.AddDate(0, -2, 0))
+			want["late/1/warning-1"], want["late/1/breach"] = true, true
+			claim(3)
+			seen := map[string]bool{}
+			for i, f := range got {
+				require.False(t, seen[f.Key()], "%s claimed twice", f.Key())
+				seen[f.Key()] = true
+				require.True(t, want[f.Key()], "%s was not due unclaimed", f.Key())
+				require.True(t, far.Equal(f.FiredAt))
+				if i > 0 && !strings.HasPrefix(f.Key(), "late/") && !strings.HasPrefix(got[i-1].Key(), "late/") {
+					require.False(t, f.At.Before(got[i-1].At), "earliest first")
+				}
+			}
+			require.Len(t, seen, len(want))
+			due, err := s.DueFirings(ctx, far, 10)
+			require.NoError(t, err)
+			require.Empty(t, due)
 		})
 	}
 }

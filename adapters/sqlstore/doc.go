@@ -31,12 +31,14 @@
 // queries filter, order and constrain on: unique BINs, register numbers and
 // service–body pairs are database constraints. The rungs of every open
 // timer, wherever it lives, are rows of schedule, indexed by instant, which
-// is what the sweeper scans; claiming a rung inserts its key into claims
-// (the (timer_id, key) primary key makes it exactly once) and removes it
-// from schedule in the same transaction. ClaimDue claims a batch of due
-// rungs in one statement on PostgreSQL and two on SQLite, where schedule
-// is clustered by instant (migration 009). Timers whose schedule did not
-// change are not re-indexed. All queries are parameterized.
+// is what the sweeper scans; claimed rungs are rows of claims, and a
+// unique (timer_id, key) makes each claim exactly once. On PostgreSQL
+// claiming a rung moves its row from the schedule table into the claims
+// table in one transaction, a batch in one statement. On SQLite both are
+// views of one table, rungs, clustered by instant (migrations 009 and
+// 011): claiming a rung sets its claimed column in place, a batch by one
+// UPDATE of a contiguous range. Timers whose schedule did not change are
+// not re-indexed. All queries are parameterized.
 //
 // # Errors
 //

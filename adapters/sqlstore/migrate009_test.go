@@ -11,8 +11,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/qyzmet/qyzmet/deadlines"
 )
 
 // Migration 009 (sweep keys) rebuilds (SQLite) or re-keys (PostgreSQL) schedule and
@@ -89,11 +92,9 @@ func TestMigration009KeepsScheduleAndClaims(t *testing.T) {
 			require.NoError(t, s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM claims WHERE timer_id = ? AND key = ? AND fired_at IS NULL`), "c", "c/1/breach").Scan(&n))
 			require.Equal(t, 1, n)
 			// The claims are still unique per key.
-			res, err := s.db.ExecContext(ctx, s.q(`INSERT INTO claims (key, timer_id, at, firing) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`), "c/1/breach", "c", 6, `{}`)
+			won, err := s.ClaimFiring(ctx, deadlines.Firing{TimerID: "c", Cycle: 1, Rung: deadlines.Rung{Name: "breach"}, At: time.Unix(0, 6)})
 			require.NoError(t, err)
-			affected, err := res.RowsAffected()
-			require.NoError(t, err)
-			require.Zero(t, affected)
+			require.False(t, won)
 		})
 	}
 }

@@ -32,7 +32,14 @@ var timerDoc = doc[deadlines.Timer]{
 // leaving out rungs already claimed.
 func (s *Store) indexTimer(ctx context.Context, tx *txn, t *deadlines.Timer) error {
 	indexing := func(err error) error { return fmt.Errorf("sqlstore: indexing timer %q: %w", t.ID, err) }
-	if err := tx.exec(ctx, indexing, `DELETE FROM schedule WHERE timer_id = ?`, t.ID); err != nil {
+	// On SQLite a claimed rung stays where it lies in rungs (migration
+	// 011) and schedule is the view of the unclaimed ones: the delete and
+	// the inserts go to rungs and spare the claimed rows.
+	unschedule, schedule := `DELETE FROM schedule WHERE timer_id = ?`, `INSERT INTO schedule`
+	if s.d.name == "sqlite" {
+		unschedule, schedule = `DELETE FROM rungs WHERE timer_id = ? AND NOT claimed`, `INSERT INTO rungs`
+	}
+	if err := tx.exec(ctx, indexing, unschedule, t.ID); err != nil {
 		return err
 	}
 	for _, f := range t.Schedule {
@@ -41,7 +48,7 @@ func (s *Store) indexTimer(ctx context.Context, tx *txn, t *deadlines.Timer) err
 			return fmt.Errorf("sqlstore: encoding firing: %w", err)
 		}
 		key := f.Key()
-		err = tx.exec(ctx, indexing, `INSERT INTO schedule (key, timer_id, at, firing)
+		err = tx.exec(ctx, indexing, schedule+` (key, timer_id, at, firing)
 			SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT)
 			WHERE NOT EXISTS (SELECT 1 FROM claims WHERE timer_id = ? AND key = ?)`, key, t.ID, f.At.UnixNano(), string(raw), t.ID, key)
 		if err != nil {
@@ -75,7 +82,10 @@ func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]dea
 }
 
 // ClaimFiring implements deadlines.SweepStore: the first claim of a key
-// inserts it into claims and wins; later ones change nothing.
+// records it and wins; later ones change nothing. On SQLite the claim is
+// one upsert on rungs that changes only an unclaimed row (or adds the rung
+// claimed when it was not scheduled); on PostgreSQL it inserts the key into
+// claims and deletes it from schedule.
 func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, error) {
 	raw, err := json.Marshal(f)
 	if err != nil {
@@ -83,8 +93,14 @@ func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, erro
 	}
 	won := false
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO claims (key, timer_id, at, firing, pending_since) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-			f.Key(), f.TimerID, f.At.UnixNano(), string(raw), f.FiredAt.UnixNano())
+		query := `INSERT INTO claims (key, timer_id, at, firing, pending_since) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+		if s.d.name == "sqlite" {
+			query = `INSERT INTO rungs (key, timer_id, at, firing, pending_since, claimed) VALUES (?, ?, ?, ?, ?, TRUE)
+				ON CONFLICT (timer_id, key) DO UPDATE SET at = excluded.at, firing = excluded.firing, claimed = TRUE,
+					fired_at = NULL, pending_since = excluded.pending_since
+				WHERE NOT claimed`
+		}
+		res, err := tx.ExecContext(ctx, s.q(query), f.Key(), f.TimerID, f.At.UnixNano(), string(raw), f.FiredAt.UnixNano())
 		if err != nil {
 			return fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err)
 		}
@@ -92,7 +108,7 @@ func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, erro
 		if err != nil {
 			return fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err)
 		}
-		if won = n == 1; !won {
+		if won = n == 1; !won || s.d.name == "sqlite" {
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM schedule WHERE timer_id = ? AND key = ?`), f.TimerID, f.Key()); err != nil {
@@ -105,12 +121,12 @@ func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, erro
 
 var _ deadlines.BatchClaimer = (*Store)(nil)
 
-// ClaimDue implements deadlines.BatchClaimer. The due rungs are copied
-// into claims as they are (fired_at is a column, so no document is
-// decoded and encoded again) and deleted from schedule, in one round trip
-// on PostgreSQL and one immediate transaction on SQLite; only the rungs
-// whose claim this call inserted are returned, so one claimed through
-// ClaimFiring meanwhile is not.
+// ClaimDue implements deadlines.BatchClaimer. On PostgreSQL the due rungs
+// are moved from schedule into claims as they are (fired_at is a column,
+// so no document is decoded and encoded again) in one round trip; only the
+// rungs whose claim this call inserted are returned, so one claimed
+// through ClaimFiring meanwhile is not. On SQLite they are claimed where
+// they lie, in one immediate transaction (see claimRange).
 func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
 	var out []deadlines.Firing
 	var err error
@@ -128,24 +144,23 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 			SELECT timer_id, key, at, firing, $3, $3 FROM gone
 			ON CONFLICT DO NOTHING RETURNING firing`, now.UnixNano(), limit, now.UnixNano())
 	} else {
-		// SQLite's transaction is immediate, so both statements see the
-		// same first rows of the (at, key) clustered schedule: a contiguous
-		// range, copied and then deleted.
+		// Prepared before the transaction takes a connection of the pool.
+		read, err := s.stmt(ctx, claimRangeRead)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		}
+		claim, err := s.stmt(ctx, claimRangeUpdate)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		}
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
 			var err error
-			out, err = s.claimed(ctx, tx, now, `INSERT INTO claims (timer_id, key, at, firing, fired_at, pending_since)
-				SELECT timer_id, key, at, firing, ?, ? FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?
-				ON CONFLICT DO NOTHING RETURNING firing`, now.UnixNano(), now.UnixNano(), now.UnixNano(), limit)
-			if err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, `DELETE FROM schedule WHERE (at, key) IN
-				(SELECT at, key FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?)`, now.UnixNano(), limit)
-			if err != nil {
-				return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-			}
-			return nil
+			out, err = s.claimRange(ctx, tx.StmtContext(ctx, read), tx.StmtContext(ctx, claim), now, limit)
+			return err
 		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -153,6 +168,79 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 	slices.SortFunc(out, func(a, b deadlines.Firing) int { // RETURNING has no order
 		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key()))
 	})
+	return out, nil
+}
+
+// The statements of claimRange.
+const (
+	claimRangeRead = `SELECT at, key, claimed, firing FROM rungs
+		WHERE (at, key) >= (SELECT at, key FROM rungs WHERE NOT claimed ORDER BY at, key LIMIT 1) AND at <= ?
+		ORDER BY at, key LIMIT 2 * ?`
+	claimRangeUpdate = `UPDATE rungs SET claimed = TRUE, fired_at = ?, pending_since = ?
+		WHERE claimed = FALSE AND (at, key) >= (?, ?) AND (at, key) <= (?, ?)`
+)
+
+// claimRange claims on SQLite, in tx (immediate, so nothing changes
+// between its two statements), the first unclaimed rungs due at now where
+// they lie (migration 011): it reads them from the (at, key) clustered
+// table, starting at the first unclaimed rung (found in rungs_open), and
+// then claims them with one UPDATE of the range from the first to the last,
+// whose unclaimed rows are exactly the ones read. Walking the table instead
+// of rungs_open spares a b-tree search per row, in the read and in the
+// UPDATE; an UPDATE … RETURNING would spare the read, but SQLite buffers
+// RETURNING rows in a temporary b-tree, which cost more than the read did.
+//
+// Claimed rows between unclaimed ones (claimed by ClaimFiring, or a rung
+// scheduled late, due long ago) are walked over too (and skipped here), so
+// the walk is capped at 2×limit rows: the batch may then hold fewer than
+// limit rungs, and the next one starts at the next unclaimed rung, past
+// the claimed ones. Both statements are prepared once per Store.
+func (s *Store) claimRange(ctx context.Context, read, claim *sql.Stmt, now time.Time, limit int) ([]deadlines.Firing, error) {
+	rows, err := read.QueryContext(ctx, now.UnixNano(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
+	defer rows.Close()
+	var out []deadlines.Firing
+	var firstAt, lastAt int64
+	var firstKey string
+	var key, lastKey, raw sql.RawBytes
+	var claimed bool
+	for len(out) < limit && rows.Next() {
+		if err := rows.Scan(&lastAt, &key, &claimed, &raw); err != nil {
+			return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		}
+		if claimed {
+			continue
+		}
+		lastKey = append(lastKey[:0], key...)
+		if out == nil {
+			firstAt, firstKey = lastAt, string(key)
+			out = make([]deadlines.Firing, 0, min(limit, 4096))
+		}
+		var f deadlines.Firing
+		if err := decode(raw, &f); err != nil {
+			return nil, fmt.Errorf("sqlstore: decoding a due rung: %w", err)
+		}
+		f.FiredAt = now
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	res, err := claim.ExecContext(ctx, now.UnixNano(), now.UnixNano(), firstAt, firstKey, lastAt, string(lastKey))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(out)) {
+		return nil, fmt.Errorf("sqlstore: claiming due rungs: claimed %d rows of the %d read (%v)", n, len(out), err)
+	}
 	return out, nil
 }
 
@@ -171,7 +259,7 @@ func (s *Store) claimed(ctx context.Context, q querier, now time.Time, query str
 			return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
 		var f deadlines.Firing
-		if err := json.Unmarshal(raw, &f); err != nil {
+		if err := decode(raw, &f); err != nil {
 			return nil, fmt.Errorf("sqlstore: decoding a due rung: %w", err)
 		}
 		f.FiredAt = now
@@ -194,6 +282,20 @@ func (s *Store) Unacknowledged(ctx context.Context, before time.Time, limit int)
 // AckFirings implements deadlines.Acknowledger: the claims of keys are
 // handled.
 func (s *Store) AckFirings(ctx context.Context, keys ...string) error {
+	return s.setPending(ctx, "acknowledging", nil, keys)
+}
+
+var _ deadlines.Deferrer = (*Store)(nil)
+
+// DeferFirings implements deadlines.Deferrer: the pending claims of keys
+// are pending since since.
+func (s *Store) DeferFirings(ctx context.Context, since time.Time, keys ...string) error {
+	return s.setPending(ctx, "deferring", since.UnixNano(), keys)
+}
+
+// setPending sets pending_since of the pending claims of keys to since
+// (nil: acknowledged).
+func (s *Store) setPending(ctx context.Context, what string, since any, keys []string) error {
 	unlock, err := s.lockWrite(ctx)
 	if err != nil {
 		return err
@@ -202,15 +304,21 @@ func (s *Store) AckFirings(ctx context.Context, keys ...string) error {
 	const perUpdate = 500
 	for start := 0; start < len(keys); start += perUpdate {
 		chunk := keys[start:min(start+perUpdate, len(keys))]
-		args := make([]any, len(chunk))
-		for i, k := range chunk {
-			args[i] = k
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, since)
+		for _, k := range chunk {
+			args = append(args, k)
 		}
-		// Only pending claims are looked at (the claims_pending partial
-		// index): claims are keyed by (timer_id, key), not by key alone.
-		query := `UPDATE claims SET pending_since = NULL WHERE pending_since IS NOT NULL AND key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `)`
+		// Only pending claims are looked at (the claims_pending or, on
+		// SQLite, rungs_pending partial index): claims are keyed by
+		// (timer_id, key), not by key alone.
+		table := "claims"
+		if s.d.name == "sqlite" {
+			table = "rungs" // claims is a view of it (migration 011)
+		}
+		query := `UPDATE ` + table + ` SET pending_since = ? WHERE pending_since IS NOT NULL AND key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `)`
 		if _, err := s.db.ExecContext(ctx, s.q(query), args...); err != nil {
-			return fmt.Errorf("sqlstore: acknowledging firings: %w", err)
+			return fmt.Errorf("sqlstore: %s firings: %w", what, err)
 		}
 	}
 	return nil
@@ -232,13 +340,13 @@ func (s *Store) firings(ctx context.Context, query string, args ...any) ([]deadl
 	defer rows.Close()
 	var out []deadlines.Firing
 	for rows.Next() {
-		var raw string
+		var raw sql.RawBytes
 		var firedAt sql.NullInt64
 		if err := rows.Scan(&raw, &firedAt); err != nil {
 			return nil, fmt.Errorf("sqlstore: listing firings: %w", err)
 		}
 		var f deadlines.Firing
-		if err := json.Unmarshal([]byte(raw), &f); err != nil {
+		if err := decode(raw, &f); err != nil {
 			return nil, fmt.Errorf("sqlstore: decoding firing: %w", err)
 		}
 		if firedAt.Valid {
