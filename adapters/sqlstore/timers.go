@@ -218,11 +218,10 @@ func (s *Store) claimRange(ctx context.Context, read, claim *sql.Stmt, now time.
 			firstAt, firstKey = lastAt, string(key)
 			out = make([]deadlines.Firing, 0, min(limit, 4096))
 		}
-		var f deadlines.Firing
-		if err := decode(raw, &f); err != nil {
-			return nil, fmt.Errorf("sqlstore: decoding a due rung: %w", err)
+		f, err := fired(raw, now)
+		if err != nil {
+			return nil, err
 		}
-		f.FiredAt = now
 		out = append(out, f)
 	}
 	if err := rows.Err(); err != nil {
@@ -244,6 +243,16 @@ func (s *Store) claimRange(ctx context.Context, read, claim *sql.Stmt, now time.
 	return out, nil
 }
 
+// fired decodes a claimed rung's firing document, fired at now.
+func fired(raw []byte, now time.Time) (deadlines.Firing, error) {
+	var f deadlines.Firing
+	if err := decode(raw, &f); err != nil {
+		return f, fmt.Errorf("sqlstore: decoding a due rung: %w", err)
+	}
+	f.FiredAt = now
+	return f, nil
+}
+
 // claimed runs a claiming query that returns firing documents, and decodes
 // them with FiredAt set to now.
 func (s *Store) claimed(ctx context.Context, q querier, now time.Time, query string, args ...any) ([]deadlines.Firing, error) {
@@ -258,11 +267,10 @@ func (s *Store) claimed(ctx context.Context, q querier, now time.Time, query str
 		if err := rows.Scan(&raw); err != nil {
 			return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
-		var f deadlines.Firing
-		if err := decode(raw, &f); err != nil {
-			return nil, fmt.Errorf("sqlstore: decoding a due rung: %w", err)
+		f, err := fired(raw, now)
+		if err != nil {
+			return nil, err
 		}
-		f.FiredAt = now
 		out = append(out, f)
 	}
 	if err := rows.Err(); err != nil {
