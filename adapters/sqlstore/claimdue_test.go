@@ -18,63 +18,48 @@ import (
 // ClaimDue copies the due rungs into claims without re-encoding them: the
 // instant they fired is kept beside the document and read back by Firings.
 func TestClaimDueKeepsFiredAt(t *testing.T) {
-	t.Parallel()
-	for name, h := range map[string]func(t *testing.T) storetest.Harness{
-		"SQLite":   func(*testing.T) storetest.Harness { return sqliteHarness{} },
-		"Postgres": func(t *testing.T) storetest.Harness { return postgres(t) },
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			s := h(t).NewStores(ctx, t).Timers.(*sqlstore.Store)
-			c := kz.Calendar()
-			start := c.Date(2025, time.March, 17).Add(10 * time.Hour)
-			rule := deadlines.Cite(deadlines.Rules130, 5)
-			for i := range 3 {
-				tm, err := deadlines.NewTimer(c, fmt.Sprintf("t%d", i), "claim", deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: rule},
-					start.AddDate(0, 0, i), deadlines.Warning(1, rule), deadlines.Breach(rule))
-				require.NoError(t, err)
-				require.NoError(t, s.CreateTimer(ctx, tm))
-			}
-			all, err := s.DueFirings(ctx, start.AddDate(0, 2, 0), 10)
-			require.NoError(t, err)
-			require.Len(t, all, 6)
-			now := all[1].At // the first two rungs are due
-			require.True(t, all[2].At.After(now))
-			got, err := s.ClaimDue(ctx, now, 10)
-			require.NoError(t, err)
-			require.Len(t, got, 2)
-			require.Equal(t, all[0].Key(), got[0].Key())
-			require.Equal(t, all[1].Key(), got[1].Key())
-			for _, f := range got {
-				require.True(t, now.Equal(f.FiredAt))
-				stored, err := s.Firings(ctx, f.TimerID)
-				require.NoError(t, err)
-				require.Len(t, stored, 1)
-				require.Equal(t, f.Key(), stored[0].Key())
-				require.True(t, f.At.Equal(stored[0].At))
-				require.True(t, now.Equal(stored[0].FiredAt), "fired_at is read back")
-				won, err := s.ClaimFiring(ctx, f)
-				require.NoError(t, err)
-				require.False(t, won, "a rung ClaimDue claimed is claimed")
-			}
-			again, err := s.ClaimDue(ctx, now, 10)
-			require.NoError(t, err)
-			require.Empty(t, again)
-			due, err := s.DueFirings(ctx, now.AddDate(0, 1, 0), 10)
-			require.NoError(t, err)
-			require.Len(t, due, 4, "the four later rungs are left")
-			// A claim made one by one keeps the document's FiredAt.
-			f := due[0]
-			f.FiredAt = now.Add(time.Minute)
-			won, err := s.ClaimFiring(ctx, f)
-			require.NoError(t, err)
-			require.True(t, won)
+	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
+		for i := range 3 {
+			createClaimTimer(t, ctx, s, fmt.Sprintf("t%d", i), claimStart.AddDate(0, 0, i))
+		}
+		all, err := s.DueFirings(ctx, claimStart.AddDate(0, 2, 0), 10)
+		require.NoError(t, err)
+		require.Len(t, all, 6)
+		now := all[1].At // the first two rungs are due
+		require.True(t, all[2].At.After(now))
+		got, err := s.ClaimDue(ctx, now, 10)
+		require.NoError(t, err)
+		require.Len(t, got, 2)
+		require.Equal(t, all[0].Key(), got[0].Key())
+		require.Equal(t, all[1].Key(), got[1].Key())
+		for _, f := range got {
+			require.True(t, now.Equal(f.FiredAt))
 			stored, err := s.Firings(ctx, f.TimerID)
 			require.NoError(t, err)
-			require.True(t, f.FiredAt.Equal(stored[len(stored)-1].FiredAt))
-		})
-	}
+			require.Len(t, stored, 1)
+			require.Equal(t, f.Key(), stored[0].Key())
+			require.True(t, f.At.Equal(stored[0].At))
+			require.True(t, now.Equal(stored[0].FiredAt), "fired_at is read back")
+			won, err := s.ClaimFiring(ctx, f)
+			require.NoError(t, err)
+			require.False(t, won, "a rung ClaimDue claimed is claimed")
+		}
+		again, err := s.ClaimDue(ctx, now, 10)
+		require.NoError(t, err)
+		require.Empty(t, again)
+		due, err := s.DueFirings(ctx, now.AddDate(0, 1, 0), 10)
+		require.NoError(t, err)
+		require.Len(t, due, 4, "the four later rungs are left")
+		// A claim made one by one keeps the document's FiredAt.
+		f := due[0]
+		f.FiredAt = now.Add(time.Minute)
+		won, err := s.ClaimFiring(ctx, f)
+		require.NoError(t, err)
+		require.True(t, won)
+		stored, err := s.Firings(ctx, f.TimerID)
+		require.NoError(t, err)
+		require.True(t, f.FiredAt.Equal(stored[len(stored)-1].FiredAt))
+	})
 }
 
 // ClaimDue claims every due rung once, earliest first, when rungs claimed
@@ -82,6 +67,77 @@ func TestClaimDueKeepsFiredAt(t *testing.T) {
 // after later ones were claimed (SQLite walks the table between the first
 // and the last rung it claims).
 func TestClaimDueAroundClaimedRungs(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
+		start := claimStart
+		create := func(id string, start time.Time) { createClaimTimer(t, ctx, s, id, start) }
+		for i := range 20 {
+			create(fmt.Sprintf("t%02d", i), start.Add(time.Duration(i)*time.Hour))
+		}
+		far := start.AddDate(1, 0, 0)
+		all, err := s.DueFirings(ctx, far, 100)
+		require.NoError(t, err)
+		require.Len(t, all, 40)
+		want := map[string]bool{}
+		for i, f := range all {
+			if i%3 == 1 || (i >= 10 && i < 18) { // claimed one by one, between the others
+				f.FiredAt = start
+				won, err := s.ClaimFiring(ctx, f)
+				require.NoError(t, err)
+				require.True(t, won)
+				continue
+			}
+			want[f.Key()] = true
+		}
+		var got []deadlines.Firing
+		shortBeforeMore := 0 // batches shorter than limit with more due after them
+		claim := func(limit int) {
+			wasShort := false
+			for {
+				batch, err := s.ClaimDue(ctx, far, limit)
+				require.NoError(t, err)
+				if len(batch) == 0 {
+					return
+				}
+				if wasShort {
+					shortBeforeMore++
+				}
+				require.LessOrEqual(t, len(batch), limit)
+				wasShort = len(batch) < limit
+				got = append(got, batch...)
+			}
+		}
+		claim(2)
+		if s.Dialect() == "sqlite" {
+			// The walk from the 9th rung met the 8 claimed ones after it
+			// and stopped at 2×2 rows; the next batch started past them.
+			require.Positive(t, shortBeforeMore)
+		}
+		// A rung due long before the ones claimed, scheduled now.
+		create("late", start.AddDate(0, -2, 0))
+		want["late/1/warning-1"], want["late/1/breach"] = true, true
+		claim(3)
+		seen := map[string]bool{}
+		for i, f := range got {
+			require.False(t, seen[f.Key()], "%s claimed twice", f.Key())
+			seen[f.Key()] = true
+			require.True(t, want[f.Key()], "%s was not due unclaimed", f.Key())
+			require.True(t, far.Equal(f.FiredAt))
+			if i > 0 && !strings.HasPrefix(f.Key(), "late/") && !strings.HasPrefix(got[i-1].Key(), "late/") {
+				require.False(t, f.At.Before(got[i-1].At), "earliest first")
+			}
+		}
+		require.Len(t, seen, len(want))
+		due, err := s.DueFirings(ctx, far, 10)
+		require.NoError(t, err)
+		require.Empty(t, due)
+	})
+}
+
+// claimStart is when the claim tests' timers start: a Monday, 10:00.
+var claimStart = kz.Calendar().Date(2025, time.March, 17).Add(10 * time.Hour)
+
+// forEachDialect runs test on a fresh store of each dialect, in parallel.
+func forEachDialect(t *testing.T, test func(t *testing.T, ctx context.Context, s *sqlstore.Store)) {
 	t.Parallel()
 	for name, h := range map[string]func(t *testing.T) storetest.Harness{
 		"SQLite":   func(*testing.T) storetest.Harness { return sqliteHarness{} },
@@ -90,76 +146,18 @@ func TestClaimDueAroundClaimedRungs(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			s := h(t).NewStores(ctx, t).Timers.(*sqlstore.Store)
-			c := kz.Calendar()
-			start := c.Date(2025, time.March, 17).Add(10 * time.Hour)
-			rule := deadlines.Cite(deadlines.Rules130, 5)
-			create := func(id string, start time.Time) {
-				tm, err := deadlines.NewTimer(c, id, "claim", deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: rule},
-					start, deadlines.Warning(1, rule), deadlines.Breach(rule))
-				require.NoError(t, err)
-				require.NoError(t, s.CreateTimer(ctx, tm))
-			}
-			for i := range 20 {
-				create(fmt.Sprintf("t%02d", i), start.Add(time.Duration(i)*time.Hour))
-			}
-			far := start.AddDate(1, 0, 0)
-			all, err := s.DueFirings(ctx, far, 100)
-			require.NoError(t, err)
-			require.Len(t, all, 40)
-			want := map[string]bool{}
-			for i, f := range all {
-				if i%3 == 1 || (i >= 10 && i < 18) { // claimed one by one, between the others
-					f.FiredAt = start
-					won, err := s.ClaimFiring(ctx, f)
-					require.NoError(t, err)
-					require.True(t, won)
-					continue
-				}
-				want[f.Key()] = true
-			}
-			var got []deadlines.Firing
-			shortBeforeMore := 0 // batches shorter than limit with more due after them
-			claim := func(limit int) {
-				wasShort := false
-				for {
-					batch, err := s.ClaimDue(ctx, far, limit)
-					require.NoError(t, err)
-					if len(batch) == 0 {
-						return
-					}
-					if wasShort {
-						shortBeforeMore++
-					}
-					require.LessOrEqual(t, len(batch), limit)
-					wasShort = len(batch) < limit
-					got = append(got, batch...)
-				}
-			}
-			claim(2)
-			if name == "SQLite" {
-				// The walk from the 9th rung met the 8 claimed ones after it
-				// and stopped at 2×2 rows; the next batch started past them.
-				require.Positive(t, shortBeforeMore)
-			}
-			// A rung due long before the ones claimed, scheduled now.
-			create("late", start.AddDate(0, -2, 0))
-			want["late/1/warning-1"], want["late/1/breach"] = true, true
-			claim(3)
-			seen := map[string]bool{}
-			for i, f := range got {
-				require.False(t, seen[f.Key()], "%s claimed twice", f.Key())
-				seen[f.Key()] = true
-				require.True(t, want[f.Key()], "%s was not due unclaimed", f.Key())
-				require.True(t, far.Equal(f.FiredAt))
-				if i > 0 && !strings.HasPrefix(f.Key(), "late/") && !strings.HasPrefix(got[i-1].Key(), "late/") {
-					require.False(t, f.At.Before(got[i-1].At), "earliest first")
-				}
-			}
-			require.Len(t, seen, len(want))
-			due, err := s.DueFirings(ctx, far, 10)
-			require.NoError(t, err)
-			require.Empty(t, due)
+			test(t, ctx, h(t).NewStores(ctx, t).Timers.(*sqlstore.Store))
 		})
 	}
+}
+
+// createClaimTimer stores a 5-working-day timer with a warning and a
+// breach rung (Rules130 p.5).
+func createClaimTimer(t *testing.T, ctx context.Context, s *sqlstore.Store, id string, start time.Time) {
+	t.Helper()
+	rule := deadlines.Cite(deadlines.Rules130, 5)
+	tm, err := deadlines.NewTimer(kz.Calendar(), id, "claim", deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: rule},
+		start, deadlines.Warning(1, rule), deadlines.Breach(rule))
+	require.NoError(t, err)
+	require.NoError(t, s.CreateTimer(ctx, tm))
 }

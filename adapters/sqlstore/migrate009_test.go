@@ -2,13 +2,9 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,49 +23,13 @@ func TestMigration009KeepsScheduleAndClaims(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			var dsn string
-			if dialect == "sqlite" {
-				dsn = "sqlite://" + filepath.Join(t.TempDir(), "m.db")
-			} else {
-				base := os.Getenv("QYZMET_TEST_POSTGRES")
-				if base == "" {
-					t.Skip("QYZMET_TEST_POSTGRES is not set")
-				}
-				schema := "t_" + strings.ToLower(rand.Text()[:16])
-				admin, err := sql.Open("pgx", base)
-				require.NoError(t, err)
-				defer admin.Close()
-				_, err = admin.ExecContext(ctx, "CREATE SCHEMA "+schema)
-				require.NoError(t, err)
-				t.Cleanup(func() { _, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
-				u, err := url.Parse(base)
-				require.NoError(t, err)
-				q := u.Query()
-				q.Set("search_path", schema)
-				u.RawQuery = q.Encode()
-				dsn = u.String()
-			}
-			s, err := Open(ctx, dsn)
-			require.NoError(t, err)
-			defer s.Close()
 			// Schema 7 (before the sweep keys), applied by hand and recorded as Migrate records it.
-			_, err = s.db.ExecContext(ctx, `CREATE TABLE qyzmet_schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`)
-			require.NoError(t, err)
-			for v := 1; v <= 7; v++ {
-				matches, err := fsGlob(path.Join("migrations", dialect), v)
-				require.NoError(t, err)
-				body, err := migrations.ReadFile(matches)
-				require.NoError(t, err)
-				_, err = s.db.ExecContext(ctx, string(body))
-				require.NoError(t, err, matches)
-				_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO qyzmet_schema_version (version, name) VALUES (?, ?)`), v, path.Base(matches))
-				require.NoError(t, err)
-			}
+			s := openAtVersion(t, dialect, 7)
 			for _, r := range [][]any{{"a/1/breach", "a", 30, `{"timer_id":"a"}`}, {"b/1/warning-1", "b", 10, `{"timer_id":"b"}`}} {
 				_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO schedule (key, timer_id, at, firing) VALUES (?, ?, ?, ?)`), r...)
 				require.NoError(t, err)
 			}
-			_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO claims (key, timer_id, at, firing) VALUES (?, ?, ?, ?)`), "c/1/breach", "c", 5, `{"timer_id":"c"}`)
+			_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO claims (key, timer_id, at, firing) VALUES (?, ?, ?, ?)`), "c/1/breach", "c", 5, `{"timer_id":"c"}`)
 			require.NoError(t, err)
 
 			require.NoError(t, s.Migrate(ctx))
