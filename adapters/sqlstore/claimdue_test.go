@@ -161,3 +161,80 @@ func createClaimTimer(t *testing.T, ctx context.Context, s *sqlstore.Store, id s
 	require.NoError(t, err)
 	require.NoError(t, s.CreateTimer(ctx, tm))
 }
+
+// On PostgreSQL a batch claim starts where the last full one did, past the
+// dead index entries of the rungs claimed before it. A rung due before
+// that front (scheduled late) is still claimed while the backlog drains:
+// every sqlstore.FullSweepEvery-th batch looks from the start.
+func TestClaimDueFindsLateRungsBehindTheFront(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := postgres(t).NewStores(ctx, t).Timers.(*sqlstore.Store)
+	const timers, limit = 30, 2 // 60 rungs: 30 full batches
+	for i := range timers {
+		createClaimTimer(t, ctx, s, fmt.Sprintf("t%02d", i), claimStart.Add(time.Duration(i)*time.Hour))
+	}
+	far := claimStart.AddDate(1, 0, 0)
+	seen := map[string]int{}
+	claim := func() []deadlines.Firing {
+		batch, err := s.ClaimDue(ctx, far, limit)
+		require.NoError(t, err)
+		for _, f := range batch {
+			seen[f.Key()]++
+		}
+		return batch
+	}
+	for range 3 {
+		require.Len(t, claim(), limit)
+	}
+	createClaimTimer(t, ctx, s, "late", claimStart.AddDate(0, -2, 0))
+	batches := 0
+	for seen["late/1/warning-1"] == 0 || seen["late/1/breach"] == 0 {
+		require.Len(t, claim(), limit, "the backlog is not drained yet")
+		batches++
+		require.LessOrEqual(t, batches, sqlstore.FullSweepEvery, "the late rungs wait at most %d batches", sqlstore.FullSweepEvery)
+	}
+	for len(claim()) > 0 {
+	}
+	require.Len(t, seen, 2*timers+2)
+	for k, n := range seen {
+		require.Equal(t, 1, n, "%s claimed once", k)
+	}
+}
+
+// A rung both scheduled and claimed (a race of re-indexing its timer with
+// ClaimFiring could leave one) does not fail a PostgreSQL batch claim: the
+// batch claims the others, and the rung stays claimed once.
+func TestClaimDueSkipsARungAlreadyClaimed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := postgres(t).NewStores(ctx, t).Timers.(*sqlstore.Store)
+	createClaimTimer(t, ctx, s, "a", claimStart)
+	createClaimTimer(t, ctx, s, "b", claimStart.Add(time.Hour))
+	far := claimStart.AddDate(1, 0, 0)
+	due, err := s.DueFirings(ctx, far, 10)
+	require.NoError(t, err)
+	require.Len(t, due, 4)
+	first := due[0]
+	first.FiredAt = claimStart
+	won, err := s.ClaimFiring(ctx, first)
+	require.NoError(t, err)
+	require.True(t, won)
+	_, err = s.DB().ExecContext(ctx, `INSERT INTO schedule (key, timer_id, at, firing) SELECT key, timer_id, at, firing FROM claims WHERE key = $1`, first.Key())
+	require.NoError(t, err)
+
+	got, err := s.ClaimDue(ctx, far, 10)
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	for i, f := range got {
+		require.Equal(t, due[i+1].Key(), f.Key())
+	}
+	left, err := s.DueFirings(ctx, far, 10)
+	require.NoError(t, err)
+	require.Empty(t, left)
+	stored, err := s.Firings(ctx, first.TimerID)
+	require.NoError(t, err)
+	require.Len(t, stored, 2)
+	require.Equal(t, first.Key(), stored[0].Key())
+	require.True(t, claimStart.Equal(stored[0].FiredAt), "the first claim is kept")
+}

@@ -34,7 +34,10 @@
 // is what the sweeper scans; claimed rungs are rows of claims, and a
 // unique (timer_id, key) makes each claim exactly once. On PostgreSQL
 // claiming a rung moves its row from the schedule table into the claims
-// table in one transaction, a batch in one statement. On SQLite both are
+// table in one transaction, a batch in one statement that starts where the
+// last full batch did (the dead index entries of the rungs claimed before
+// it are not walked again; every 16th batch starts from the beginning, for
+// rungs scheduled late). On SQLite both are
 // views of one table, rungs, clustered by instant (migrations 009 and
 // 011): claiming a rung sets its claimed column in place, a batch by one
 // UPDATE of a contiguous range. Timers whose schedule did not change are

@@ -66,6 +66,8 @@ type Store struct {
 	// txn writers waiting for the slot, who would join it.
 	open    *group
 	joining atomic.Int32
+	// front is where PostgreSQL's next batch claim looks from.
+	front sweepFront
 }
 
 // lockWrite waits for the write slot (SQLite) or ctx; call the returned

@@ -5,10 +5,15 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/qyzmet/qyzmet/deadlines"
 )
@@ -84,13 +89,16 @@ func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]dea
 // ClaimFiring implements deadlines.SweepStore: the first claim of a key
 // records it and wins; later ones change nothing. On SQLite the claim is
 // one upsert on rungs that changes only an unclaimed row (or adds the rung
-// claimed when it was not scheduled); on PostgreSQL it inserts the key into
-// claims and deletes it from schedule.
+// claimed when it was not scheduled); on PostgreSQL it deletes the key
+// from schedule and then inserts it into claims: the schedule row first,
+// as ClaimDue locks it first, so that the two wait for each other in one
+// order and never deadlock.
 func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, error) {
 	raw, err := json.Marshal(f)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: encoding firing: %w", err)
 	}
+	claiming := func(err error) error { return fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err) }
 	won := false
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		query := `INSERT INTO claims (key, timer_id, at, firing, pending_since) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
@@ -99,21 +107,18 @@ func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, erro
 				ON CONFLICT (timer_id, key) DO UPDATE SET at = excluded.at, firing = excluded.firing, claimed = TRUE,
 					fired_at = NULL, pending_since = excluded.pending_since
 				WHERE NOT claimed`
+		} else if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM schedule WHERE timer_id = ? AND key = ?`), f.TimerID, f.Key()); err != nil {
+			return claiming(err)
 		}
 		res, err := tx.ExecContext(ctx, s.q(query), f.Key(), f.TimerID, f.At.UnixNano(), string(raw), f.FiredAt.UnixNano())
 		if err != nil {
-			return fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err)
+			return claiming(err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err)
+			return claiming(err)
 		}
-		if won = n == 1; !won || s.d.name == "sqlite" {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM schedule WHERE timer_id = ? AND key = ?`), f.TimerID, f.Key()); err != nil {
-			return fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err)
-		}
+		won = n == 1
 		return nil
 	})
 	return won, err
@@ -123,26 +128,14 @@ var _ deadlines.BatchClaimer = (*Store)(nil)
 
 // ClaimDue implements deadlines.BatchClaimer. On PostgreSQL the due rungs
 // are moved from schedule into claims as they are (fired_at is a column,
-// so no document is decoded and encoded again) in one round trip; only the
-// rungs whose claim this call inserted are returned, so one claimed
-// through ClaimFiring meanwhile is not. On SQLite they are claimed where
+// so no document is decoded and encoded again) in one round trip (see
+// claimDuePostgres). On SQLite they are claimed where
 // they lie, in one immediate transaction (see claimRange).
 func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
 	var out []deadlines.Firing
 	var err error
 	if s.d.name == "postgres" {
-		// One statement: the due rows' ctids (locked, skipping the rows
-		// another sweeper holds), deleted by ctid (a TID scan, no index
-		// lookup), inserted into claims.
-		out, err = s.claimed(ctx, s.db, now, `WITH due AS (
-				SELECT ctid FROM schedule WHERE at <= $1 ORDER BY at, key LIMIT $2 FOR UPDATE SKIP LOCKED
-			), gone AS (
-				DELETE FROM schedule WHERE ctid = ANY (ARRAY (SELECT ctid FROM due))
-				RETURNING timer_id, key, at, firing
-			)
-			INSERT INTO claims (timer_id, key, at, firing, fired_at, pending_since)
-			SELECT timer_id, key, at, firing, $3, $3 FROM gone
-			ON CONFLICT DO NOTHING RETURNING firing`, now.UnixNano(), limit, now.UnixNano())
+		out, err = s.claimDuePostgres(ctx, now, limit)
 	} else {
 		// Prepared before the transaction takes a connection of the pool.
 		read, err := s.stmt(ctx, claimRangeRead)
@@ -169,6 +162,119 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key()))
 	})
 	return out, nil
+}
+
+// sweepFront is where the next PostgreSQL batch claim starts looking for
+// due rungs (see claimDuePostgres).
+type sweepFront struct {
+	mu      sync.Mutex
+	first   frontKey // the first rung of the last batch claimed
+	set     bool
+	batches int // batch claims since the last one from the start
+}
+
+// frontKey is a rung's place in the due index.
+type frontKey struct {
+	at  int64
+	key string
+}
+
+// fullSweepEvery is how often (in batch claims) a PostgreSQL batch claim
+// looks for due rungs from the start of the schedule instead of from the
+// front (see claimDuePostgres).
+const fullSweepEvery = 16
+
+// The statements of claimDuePostgres: the due rows' ctids, locked,
+// skipping the rows another sweeper holds (from the start of the due index,
+// or from the front), deleted by ctid (a TID scan, no index lookup),
+// inserted into claims. The plain INSERT is the fast path: a rung is never
+// both scheduled and claimed (indexTimer and ClaimFiring keep it so), so
+// the claims_pkey violation its ON CONFLICT variant would absorb cannot
+// happen; if it does, the batch is claimed again with the variant.
+const (
+	claimDueFrom = `WITH due AS (
+			SELECT ctid FROM schedule WHERE (at, key) >= ($4, $5) AND at <= $1 ORDER BY at, key LIMIT $2 FOR UPDATE SKIP LOCKED
+		), gone AS (
+			DELETE FROM schedule WHERE ctid = ANY (ARRAY (SELECT ctid FROM due))
+			RETURNING timer_id, key, at, firing
+		)
+		INSERT INTO claims (timer_id, key, at, firing, fired_at, pending_since)
+		SELECT timer_id, key, at, firing, $3, $3 FROM gone`
+	claimDueReturning       = ` RETURNING at, key, firing`
+	claimDueSkipConflicting = ` ON CONFLICT DO NOTHING RETURNING at, key, firing`
+)
+
+// claimDuePostgres claims on PostgreSQL, in one statement (its own
+// transaction), the first limit due rungs not locked by another sweeper.
+// Only the rungs whose claim this call inserted are returned.
+//
+// A claimed rung's row is deleted from schedule, and its entry in the due
+// index stays, dead, until VACUUM removes it; a scan from the start of the
+// index walks every dead entry before the first live one. Draining a
+// backlog batch after batch would make each batch slower than the last
+// (≈ 18 µs per thousand dead entries), so a full batch records its first
+// rung as the front, and the next batch looks from there. A rung can still
+// be due before the front: scheduled late, or locked by another
+// transaction when the batch skipped it. So every fullSweepEvery-th batch,
+// and every batch after one that was not full (the backlog is drained),
+// looks from the start: such a rung waits at most fullSweepEvery batches.
+func (s *Store) claimDuePostgres(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
+	f := &s.front
+	f.mu.Lock()
+	from := frontKey{at: math.MinInt64}
+	if f.set && f.batches%fullSweepEvery != 0 {
+		from = f.first
+	}
+	f.mu.Unlock()
+	args := []any{now.UnixNano(), limit, now.UnixNano(), from.at, from.key}
+	out, first, err := s.claimBatch(ctx, now, limit, claimDueFrom+claimDueReturning, args)
+	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "23505" {
+		out, first, err = s.claimBatch(ctx, now, limit, claimDueFrom+claimDueSkipConflicting, args)
+	}
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(out) < limit {
+		f.set, f.batches = false, 0
+		return out, nil
+	}
+	f.first, f.set = first, true
+	f.batches++
+	return out, nil
+}
+
+// claimBatch runs one of claimDuePostgres's statements and decodes the
+// claimed firings, fired at now; first is the earliest claimed rung's
+// (at, key).
+func (s *Store) claimBatch(ctx context.Context, now time.Time, limit int, query string, args []any) (out []deadlines.Firing, first frontKey, err error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, first, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
+	defer rows.Close()
+	out = make([]deadlines.Firing, 0, min(limit, 4096))
+	var at int64
+	var key string
+	var raw sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&at, &key, &raw); err != nil {
+			return nil, first, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		}
+		if len(out) == 0 || at < first.at || at == first.at && key < first.key {
+			first = frontKey{at, key}
+		}
+		f, err := fired(raw, now)
+		if err != nil {
+			return nil, first, err
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, first, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
+	return out, first, nil
 }
 
 // The statements of claimRange.
@@ -251,32 +357,6 @@ func fired(raw []byte, now time.Time) (deadlines.Firing, error) {
 	}
 	f.FiredAt = now
 	return f, nil
-}
-
-// claimed runs a claiming query that returns firing documents, and decodes
-// them with FiredAt set to now.
-func (s *Store) claimed(ctx context.Context, q querier, now time.Time, query string, args ...any) ([]deadlines.Firing, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-	}
-	defer rows.Close()
-	var out []deadlines.Firing
-	var raw sql.RawBytes
-	for rows.Next() {
-		if err := rows.Scan(&raw); err != nil {
-			return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-		}
-		f, err := fired(raw, now)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-	}
-	return out, nil
 }
 
 var _ deadlines.Acknowledger = (*Store)(nil)
