@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -235,10 +236,10 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 	if err := decode([]byte(raw), v); err != nil {
 		return fmt.Errorf("sqlstore: decoding %s %q: %w", d.kind, id, err)
 	}
-	before := map[string]*deadlines.Timer{}
+	before := map[string][]deadlines.Firing{}
 	if d.timers != nil {
 		for _, t := range d.timers(v) {
-			before[t.ID] = &deadlines.Timer{Schedule: t.Schedule}
+			before[t.ID] = slices.Clone(t.Schedule)
 		}
 	}
 	events := 0
@@ -277,10 +278,7 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 	}
 	if d.timers != nil {
 		for _, tm := range d.timers(v) {
-			if old, ok := before[tm.ID]; ok && sameSchedule(old.Schedule, tm.Schedule) {
-				continue
-			}
-			if err := s.indexTimer(ctx, t, tm); err != nil {
+			if err := s.indexTimer(ctx, t, tm, before[tm.ID]); err != nil {
 				return err
 			}
 		}
@@ -316,7 +314,7 @@ func (d doc[T]) createIn(ctx context.Context, s *Store, t *txn, id string, v *T)
 	}
 	if d.timers != nil {
 		for _, tm := range d.timers(v) {
-			if err := s.indexTimer(ctx, t, tm); err != nil {
+			if err := s.indexTimer(ctx, t, tm, nil); err != nil {
 				return err
 			}
 		}
@@ -391,19 +389,4 @@ func sameValue(stored, v any) bool {
 		}
 	}
 	return false
-}
-
-// sameSchedule reports whether two schedules are the same slice: timers
-// replace their schedule whole when it changes, and JSON decoding gives a
-// fresh one, so equal contents are compared too.
-func sameSchedule(a, b []deadlines.Firing) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Key() != b[i].Key() || !a[i].At.Equal(b[i].At) {
-			return false
-		}
-	}
-	return true
 }

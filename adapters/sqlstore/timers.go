@@ -33,34 +33,72 @@ var timerDoc = doc[deadlines.Timer]{
 	},
 }
 
-// indexTimer replaces a timer's rows in the schedule by its Schedule,
-// leaving out rungs already claimed.
-func (s *Store) indexTimer(ctx context.Context, tx *txn, t *deadlines.Timer) error {
+// indexTimer brings a timer's rows in the schedule from before, its
+// Schedule as last saved (nil for a new timer), to its Schedule: the
+// rungs before has and Schedule does not, or has otherwise, are deleted
+// and the ones Schedule has and before does not, or has otherwise, are
+// inserted, each set in one statement; a rung already claimed is left as
+// it is. Rungs in both are not written again: a shortened schedule deletes
+// the rungs it lost and nothing else.
+func (s *Store) indexTimer(ctx context.Context, tx *txn, t *deadlines.Timer, before []deadlines.Firing) error {
 	indexing := func(err error) error { return fmt.Errorf("sqlstore: indexing timer %q: %w", t.ID, err) }
-	// On SQLite a claimed rung stays where it lies in rungs (migration
-	// 011) and schedule is the view of the unclaimed ones: the delete and
-	// the inserts go to rungs and spare the claimed rows.
-	unschedule, schedule := `DELETE FROM schedule WHERE timer_id = ?`, `INSERT INTO schedule`
-	if s.d.name == "sqlite" {
-		unschedule, schedule = `DELETE FROM rungs WHERE timer_id = ? AND NOT claimed`, `INSERT INTO rungs`
+	var gone []any
+	for _, b := range before {
+		if !slices.ContainsFunc(t.Schedule, func(f deadlines.Firing) bool { return sameFiring(b, f) }) {
+			gone = append(gone, b.Key())
+		}
 	}
-	if err := tx.exec(ctx, indexing, unschedule, t.ID); err != nil {
-		return err
-	}
+	var rows []any
 	for _, f := range t.Schedule {
+		if slices.ContainsFunc(before, func(b deadlines.Firing) bool { return sameFiring(b, f) }) {
+			continue
+		}
 		raw, err := json.Marshal(f)
 		if err != nil {
 			return fmt.Errorf("sqlstore: encoding firing: %w", err)
 		}
-		key := f.Key()
-		err = tx.exec(ctx, indexing, schedule+` (key, timer_id, at, firing)
-			SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT)
-			WHERE NOT EXISTS (SELECT 1 FROM claims WHERE timer_id = ? AND key = ?)`, key, t.ID, f.At.UnixNano(), string(raw), t.ID, key)
-		if err != nil {
+		rows = append(rows, f.Key(), t.ID, f.At.UnixNano(), string(raw))
+	}
+	// On SQLite a claimed rung stays where it lies in rungs (migration
+	// 011) and schedule is the view of the unclaimed ones: the delete goes
+	// to rungs and spares the claimed rows, and an insert whose key is
+	// there (claimed: the unclaimed ones of a changed rung were deleted
+	// first) does nothing. On PostgreSQL claims is a table of its own.
+	for chunk := range slices.Chunk(gone, perIndexStatement) {
+		query := `DELETE FROM schedule WHERE timer_id = ? AND key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `)`
+		if s.d.name == "sqlite" {
+			query = `DELETE FROM rungs WHERE timer_id = ? AND key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `) AND NOT claimed`
+		}
+		if err := tx.exec(ctx, indexing, query, append([]any{t.ID}, chunk...)...); err != nil {
+			return err
+		}
+	}
+	for chunk := range slices.Chunk(rows, 4*perIndexStatement) {
+		n := len(chunk) / 4
+		query := `INSERT INTO rungs (key, timer_id, at, firing) VALUES (?, ?, ?, ?)` + strings.Repeat(`, (?, ?, ?, ?)`, n-1) + ` ON CONFLICT DO NOTHING`
+		if s.d.name != "sqlite" {
+			query = `INSERT INTO schedule (key, timer_id, at, firing)
+				SELECT v.key, v.timer_id, v.at, v.firing FROM (VALUES ` + strings.Repeat(`(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT)), `, n-1) +
+				`(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT))) AS v (key, timer_id, at, firing)
+				WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE c.timer_id = v.timer_id AND c.key = v.key)
+				ON CONFLICT DO NOTHING`
+		}
+		if err := tx.exec(ctx, indexing, query, chunk...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// perIndexStatement is how many rungs one of indexTimer's statements
+// deletes or inserts at most, which bounds the statements prepared for it.
+const perIndexStatement = 8
+
+// sameFiring reports whether two firings of a timer are the same rung at
+// the same instant with the same document (up to the instants' zones).
+func sameFiring(a, b deadlines.Firing) bool {
+	return a.TimerID == b.TimerID && a.Subject == b.Subject && a.Cycle == b.Cycle && a.Rung == b.Rung &&
+		a.At.Equal(b.At) && a.Due.Equal(b.Due) && a.FiredAt.Equal(b.FiredAt)
 }
 
 // CreateTimer stores a new standalone timer; an existing ID is an error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -158,6 +159,59 @@ func runTimers(t *testing.T, h Harness) {
 		due, err := b.store.DueFirings(b.ctx, b.now.AddDate(0, 1, 0), 10)
 		require.NoError(t, err)
 		require.Equal(t, []string{"t1/1/breach"}, firingKeys(due))
+	})
+	t.Run("ChangedScheduleMovesRungsDropsGoneOnesKeepsClaims", func(t *testing.T) {
+		t.Parallel()
+		b := setupTimers(t, h)
+		far := b.now.AddDate(0, 2, 0)
+		require.NoError(t, b.store.CreateTimer(b.ctx, b.newTimer(t, "t1", b.now)))
+		require.NoError(t, b.store.CreateTimer(b.ctx, b.newTimer(t, "t2", b.now)))
+		t2, err := b.store.GetTimer(b.ctx, "t2")
+		require.NoError(t, err)
+		warning := t2.Schedule[0]
+		won, err := b.store.ClaimFiring(b.ctx, warning)
+		require.NoError(t, err)
+		require.True(t, won)
+
+		// Extended, both timers' rungs move: same keys, later instants.
+		// t2's claimed warning stays claimed where it was.
+		var moved []deadlines.Firing
+		for _, id := range []string{"t1", "t2"} {
+			require.NoError(t, b.store.UpdateTimer(b.ctx, id, func(tm *deadlines.Timer) error {
+				err := tm.Extend(b.cal, b.now.Add(time.Hour), deadlines.Term{Kind: deadlines.WorkingDays, N: 3, Rule: rule5}, "more time")
+				moved = append(moved, tm.Schedule...)
+				return err
+			}))
+		}
+		due, err := b.store.DueFirings(b.ctx, far, 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"t1/1/warning-1", "t1/1/breach", "t2/1/breach"}, firingKeys(due))
+		for _, f := range due {
+			i := slices.IndexFunc(moved, func(m deadlines.Firing) bool { return m.Key() == f.Key() })
+			require.True(t, f.At.Equal(moved[i].At), "%s is due at its new instant", f.Key())
+		}
+		require.True(t, due[0].At.After(warning.At))
+		won, err = b.store.ClaimFiring(b.ctx, moved[2])
+		require.NoError(t, err)
+		require.False(t, won, "a claimed rung that moved is not claimed again")
+		claims, err := b.store.Firings(b.ctx, "t2")
+		require.NoError(t, err)
+		require.Equal(t, []string{"t2/1/warning-1"}, firingKeys(claims))
+		require.True(t, claims[0].At.Equal(warning.At), "the claim is the rung as it was claimed")
+
+		// Stopped before its warning, t1 has nothing left to fire; t2 keeps
+		// its claim.
+		for _, id := range []string{"t1", "t2"} {
+			require.NoError(t, b.store.UpdateTimer(b.ctx, id, func(tm *deadlines.Timer) error {
+				return tm.Stop(b.cal, b.now.Add(2*time.Hour), rule5, "done")
+			}))
+		}
+		due, err = b.store.DueFirings(b.ctx, far, 10)
+		require.NoError(t, err)
+		require.Empty(t, due)
+		claims, err = b.store.Firings(b.ctx, "t2")
+		require.NoError(t, err)
+		require.Equal(t, []string{"t2/1/warning-1"}, firingKeys(claims))
 	})
 	t.Run("UnacknowledgedClaimsAreHandledAgain", func(t *testing.T) {
 		t.Parallel()
