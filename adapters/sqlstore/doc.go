@@ -22,7 +22,8 @@
 // COMMIT, so an update is two round trips. On SQLite, writers of one
 // process that queue for the write lock share one transaction and one
 // COMMIT (one fsync), each in a savepoint of its own; none returns before
-// that COMMIT has succeeded.
+// that COMMIT has succeeded. These transactions run on one connection the
+// store keeps for them, with their statements prepared on it.
 //
 // # Layout
 //

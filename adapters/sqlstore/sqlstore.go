@@ -61,6 +61,12 @@ type Store struct {
 	// here instead, in Go; processes sharing the file still meet on the
 	// busy timeout. Nil on PostgreSQL, whose row locks queue.
 	writer chan struct{}
+	// txnConn is SQLite's connection for txns (see begin); read and
+	// written only by the write slot's holder.
+	txnConn struct {
+		conn  *sql.Conn
+		stmts map[string]*sql.Stmt // query → statement prepared on conn
+	}
 	// open is SQLite's group transaction not committed yet (see inTxn);
 	// read and written only by the write slot's holder. joining counts the
 	// txn writers waiting for the slot, who would join it.
@@ -201,8 +207,15 @@ func (s *Store) Dialect() string { return s.d.name }
 // DB returns the underlying pool, for health checks and metrics.
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Close closes the pool.
+// Close closes the pool; on SQLite it waits for the write slot first and
+// commits the open group transaction, if any.
 func (s *Store) Close() error {
+	if s.writer != nil {
+		s.writer <- struct{}{}
+		s.commitGroup()
+		s.dropTxnConn()
+		<-s.writer
+	}
 	s.stmts.Range(func(_, st any) bool {
 		_ = st.(*sql.Stmt).Close()
 		return true

@@ -16,8 +16,10 @@ import (
 )
 
 // txnStores are a migrated store per dialect, each with a pool of one
-// connection, so that every transaction reuses the connection the one
-// before it left.
+// connection for its transactions, so that every transaction reuses the
+// connection the one before it left: on PostgreSQL the whole pool; on
+// SQLite the txn connection, which every txn runs on, and the pool has one
+// more for the rest.
 func txnStores(t *testing.T) map[string]*Store {
 	ctx := context.Background()
 	out := map[string]*Store{}
@@ -26,7 +28,11 @@ func txnStores(t *testing.T) map[string]*Store {
 		require.NoError(t, err)
 		t.Cleanup(func() { s.Close() })
 		require.NoError(t, s.Migrate(ctx))
-		s.db.SetMaxOpenConns(1)
+		if name == "sqlite" {
+			s.db.SetMaxOpenConns(2)
+		} else {
+			s.db.SetMaxOpenConns(1)
+		}
 		out[name] = s
 	}
 	open("sqlite", "sqlite://"+filepath.Join(t.TempDir(), "qyzmet.db"))
@@ -283,4 +289,55 @@ func TestSQLiteGroupSurvivesAPanic(t *testing.T) {
 	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit WHERE aggregate IN ('p', 'q')`).Scan(&n))
 	require.Equal(t, 1, n)
 	require.Nil(t, s.open)
+}
+
+// A COMMIT that fails (here a deferred foreign key) returns its error,
+// keeps nothing of the transaction and leaves the txn connection out of
+// it: the next txn commits.
+func TestSQLiteFailedCommitLeavesNoTransactionOpen(t *testing.T) {
+	ctx := context.Background()
+	s := sqliteStore(t)
+	_, err := s.db.ExecContext(ctx, `CREATE TABLE parent (id INTEGER PRIMARY KEY);
+		CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`)
+	require.NoError(t, err)
+	noWrap := func(err error) error { return err }
+	err = s.inTxn(ctx, func(tx *txn) error {
+		require.NoError(t, tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('orphan', 1, '{}')`))
+		return tx.exec(ctx, noWrap, `INSERT INTO child (parent_id) VALUES (7)`)
+	})
+	require.ErrorContains(t, err, "commit")
+	require.NoError(t, s.inTxn(ctx, func(tx *txn) error {
+		return tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('next', 1, '{}')`)
+	}))
+	var aggs []string
+	rows, err := s.db.QueryContext(ctx, `SELECT aggregate FROM audit WHERE aggregate IN ('orphan', 'next')`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var a string
+		require.NoError(t, rows.Scan(&a))
+		aggs = append(aggs, a)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, []string{"next"}, aggs)
+}
+
+// A txn connection that is gone (closed here behind the store's back) is
+// replaced by the next txn, which commits.
+func TestSQLiteTxnConnectionIsReplacedWhenGone(t *testing.T) {
+	ctx := context.Background()
+	s := sqliteStore(t)
+	noWrap := func(err error) error { return err }
+	insert := func(agg string) error {
+		return s.inTxn(ctx, func(tx *txn) error {
+			return tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES (?, 1, '{}')`, agg)
+		})
+	}
+	require.NoError(t, insert("first"))
+	gone := s.txnConn.conn
+	require.NoError(t, gone.Close())
+	require.NoError(t, insert("second"))
+	require.NotSame(t, gone, s.txnConn.conn)
+	var n int
+	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit WHERE aggregate IN ('first', 'second')`).Scan(&n))
+	require.Equal(t, 2, n)
 }
