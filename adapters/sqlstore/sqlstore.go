@@ -204,7 +204,9 @@ func busy(err error) bool {
 // Dialect is "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.d.name }
 
-// DB returns the underlying pool, for health checks and metrics.
+// DB returns the underlying pool, for health checks and metrics. On
+// SQLite the store keeps one of its connections for its transactions once
+// it has written: a limit on open connections must leave room for others.
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the pool; on SQLite it waits for the write slot first and
