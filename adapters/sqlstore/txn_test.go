@@ -341,3 +341,25 @@ func TestSQLiteTxnConnectionIsReplacedWhenGone(t *testing.T) {
 	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit WHERE aggregate IN ('first', 'second')`).Scan(&n))
 	require.Equal(t, 2, n)
 }
+
+// A txn whose context is cancelled while it writes returns the error,
+// keeps nothing, and leaves the txn connection usable: the next txn
+// commits.
+func TestSQLiteCancelledTxnKeepsNothing(t *testing.T) {
+	ctx := context.Background()
+	s := sqliteStore(t)
+	noWrap := func(err error) error { return err }
+	cctx, cancel := context.WithCancel(ctx)
+	err := s.inTxn(cctx, func(tx *txn) error {
+		require.NoError(t, tx.exec(cctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('cancelled', 1, '{}')`))
+		cancel()
+		return tx.exec(cctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('cancelled', 2, '{}')`)
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	require.NoError(t, s.inTxn(ctx, func(tx *txn) error {
+		return tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('next', 1, '{}')`)
+	}))
+	var n int
+	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit WHERE aggregate IN ('cancelled', 'next')`).Scan(&n))
+	require.Equal(t, 1, n)
+}
