@@ -217,7 +217,8 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 	// those whose value changes (SQLite rewrites an index entry whose
 	// column is SET even to the same value).
 	names := d.colNames()
-	var raw, prevHead string
+	var raw []byte // read once, decoded and digested as is
+	var prevHead string
 	stored := make([]any, len(names))
 	dest := make([]any, 0, 2+len(names))
 	dest = append(dest, &raw, &prevHead)
@@ -232,7 +233,7 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 		return fmt.Errorf("sqlstore: reading %s %q: %w", d.kind, id, err)
 	}
 	v := new(T)
-	if err := decode([]byte(raw), v); err != nil {
+	if err := decode(raw, v); err != nil {
 		return fmt.Errorf("sqlstore: decoding %s %q: %w", d.kind, id, err)
 	}
 	before := map[string][]deadlines.Firing{}
@@ -252,7 +253,7 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 	if err != nil {
 		return fmt.Errorf("sqlstore: encoding %s %q: %w", d.kind, id, err)
 	}
-	entry := d.auditEntry(s, id, v, events, audit.Digest([]byte(raw)), audit.Digest(next), parseHead(prevHead))
+	entry := d.auditEntry(s, id, v, events, audit.Digest(raw), audit.Digest(next), parseHead(prevHead))
 	set := "doc = ?, audit_head = ?"
 	args := []any{string(next), head(entry)}
 	if d.cols != nil {
