@@ -42,7 +42,7 @@
 // views of one table, rungs, clustered by instant (migrations 009 and
 // 011): claiming a rung sets its claimed column in place, a batch by one
 // UPDATE of a contiguous range. Saving a timer writes only the rungs its
-// schedule lost, gained or moved (one DELETE and one INSERT at most); a
+// schedule lost, gained or moved (a multi-row DELETE and INSERT); a
 // claimed rung is never written again. All queries are parameterized.
 //
 // # Errors
