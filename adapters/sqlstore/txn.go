@@ -154,16 +154,16 @@ func (s *Store) runMember(ctx context.Context, g *group, t *txn, fn func(*txn) e
 	if g.members == 0 {
 		return fn(t)
 	}
-	if _, err := g.conn.ExecContext(ctx, "SAVEPOINT member"); err != nil {
+	if err := s.execTxnConn(ctx, "SAVEPOINT member"); err != nil {
 		return fmt.Errorf("sqlstore: savepoint: %w", err)
 	}
 	ferr := fn(t)
 	if ferr != nil {
-		if _, err := g.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK TO member"); err != nil {
+		if err := s.execTxnConn(context.WithoutCancel(ctx), "ROLLBACK TO member"); err != nil {
 			g.err = fmt.Errorf("sqlstore: rolling back to a savepoint: %w", err) // the group cannot commit
 		}
 	}
-	if _, err := g.conn.ExecContext(context.WithoutCancel(ctx), "RELEASE member"); err != nil && g.err == nil {
+	if err := s.execTxnConn(context.WithoutCancel(ctx), "RELEASE member"); err != nil && g.err == nil {
 		g.err = fmt.Errorf("sqlstore: releasing a savepoint: %w", err)
 	}
 	return ferr
@@ -206,7 +206,7 @@ func (s *Store) begin(ctx context.Context) (*sql.Conn, error) {
 			}
 			w.conn, w.stmts = conn, map[string]*sql.Stmt{}
 		}
-		_, err := w.conn.ExecContext(ctx, "BEGIN IMMEDIATE")
+		err := s.execTxnConn(ctx, "BEGIN IMMEDIATE")
 		if err == nil {
 			return w.conn, nil
 		}
@@ -226,7 +226,7 @@ func (s *Store) begin(ctx context.Context) (*sql.Conn, error) {
 // transaction. The caller holds the write slot.
 func (s *Store) end(conn *sql.Conn, verb string) error {
 	ctx := context.Background()
-	_, err := conn.ExecContext(ctx, verb)
+	err := s.execTxnConn(ctx, verb)
 	if err == nil {
 		return nil
 	}
@@ -409,6 +409,16 @@ func (t *txn) rollback(ctx context.Context) {
 	if _, err := t.pg.Exec(ctx, "ROLLBACK"); err != nil || t.pg.PgConn().TxStatus() != 'I' {
 		_ = t.pg.Close(ctx)
 	}
+}
+
+// execTxnConn runs one of the statements that frame a txn (BEGIN, COMMIT,
+// savepoints) on the txn connection, prepared once like the txn's own.
+func (s *Store) execTxnConn(ctx context.Context, query string) error {
+	st, err := s.prepared(ctx, query)
+	if err == nil {
+		_, err = st.ExecContext(ctx)
+	}
+	return err
 }
 
 // prepared returns query prepared on the txn connection (SQLite),
