@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -139,7 +140,7 @@ func (d doc[T]) appendOutbox(ctx context.Context, s *Store, t *txn, id string, v
 	}
 	aggregate := d.table + "/" + id
 	for _, e := range d.events(v, from) {
-		payload, err := encode(struct {
+		payload, err := json.Marshal(struct {
 			Aggregate string `json:"aggregate"`
 			Event     any    `json:"event"`
 		}{aggregate, e.value})
@@ -190,7 +191,7 @@ func parseHead(h string) *audit.Entry {
 }
 
 func (s *Store) appendAudit(ctx context.Context, t *txn, e audit.Entry) error {
-	raw, err := encode(e)
+	raw, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encoding audit entry: %w", err)
 	}
@@ -249,7 +250,7 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 	if err := fn(v); err != nil {
 		return err
 	}
-	next, err := encode(v)
+	next, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encoding %s %q: %w", d.kind, id, err)
 	}
@@ -294,7 +295,7 @@ func (d doc[T]) create(ctx context.Context, s *Store, id string, v *T) error {
 
 // createIn is create within the caller's transaction.
 func (d doc[T]) createIn(ctx context.Context, s *Store, t *txn, id string, v *T) error {
-	raw, err := encode(v)
+	raw, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encoding %s %q: %w", d.kind, id, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -52,7 +53,7 @@ func (s *Store) indexTimer(ctx context.Context, tx *txn, t *deadlines.Timer, bef
 		if slices.ContainsFunc(before, func(b deadlines.Firing) bool { return sameFiring(b, f) }) {
 			continue
 		}
-		raw, err := encode(f)
+		raw, err := json.Marshal(f)
 		if err != nil {
 			return fmt.Errorf("sqlstore: encoding firing: %w", err)
 		}
@@ -131,7 +132,7 @@ func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]dea
 // as ClaimDue locks it first, so that the two wait for each other in one
 // order and never deadlock.
 func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, error) {
-	raw, err := encode(f)
+	raw, err := json.Marshal(f)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: encoding firing: %w", err)
 	}
