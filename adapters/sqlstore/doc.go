@@ -51,5 +51,6 @@
 // chain.ErrNotFound), a duplicate key or unique value deadlines.ErrConflict,
 // detected by INSERT … ON CONFLICT DO NOTHING rather than by driver error
 // codes. An error from an update closure rolls back what the update wrote
-// and is returned as is. ErrUnsupported names a DSN scheme Open does not know.
+// and is returned as is. ErrUnsupported names a DSN scheme Open does not know;
+// ErrPoolTooSmall is a SQLite pool limited to one connection.
 package sqlstore

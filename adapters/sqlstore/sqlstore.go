@@ -28,6 +28,11 @@ var migrations embed.FS
 // ErrUnsupported: the DSN's scheme names no supported database.
 var ErrUnsupported = errors.New("sqlstore: unsupported database")
 
+// ErrPoolTooSmall: a SQLite store's pool (DB) is limited to one open
+// connection, which the store would keep for its transactions and leave
+// none for reading. SetMaxOpenConns must allow at least 2.
+var ErrPoolTooSmall = errors.New("sqlstore: SQLite needs a pool of at least 2 connections")
+
 // dialect is what differs between SQLite and PostgreSQL.
 type dialect struct {
 	name      string // "sqlite" or "postgres"

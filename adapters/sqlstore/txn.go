@@ -200,6 +200,9 @@ func (s *Store) begin(ctx context.Context) (*sql.Conn, error) {
 	for {
 		fresh := w.conn == nil
 		if fresh {
+			if s.db.Stats().MaxOpenConnections == 1 {
+				return nil, ErrPoolTooSmall // db.Conn would take the only one, for good
+			}
 			conn, err := s.db.Conn(context.WithoutCancel(ctx))
 			if err != nil {
 				return nil, err

@@ -363,3 +363,24 @@ func TestSQLiteCancelledTxnKeepsNothing(t *testing.T) {
 	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit WHERE aggregate IN ('cancelled', 'next')`).Scan(&n))
 	require.Equal(t, 1, n)
 }
+
+// A SQLite pool of one connection cannot give the store one to keep for
+// its transactions and one to read with: a write fails with
+// ErrPoolTooSmall, writes nothing, and does not hang the reads after it.
+func TestSQLitePoolOfOneConnectionIsRefused(t *testing.T) {
+	ctx := context.Background()
+	s := sqliteStore(t)
+	s.db.SetMaxOpenConns(1)
+	noWrap := func(err error) error { return err }
+	err := s.inTxn(ctx, func(tx *txn) error {
+		return tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('one', 1, '{}')`)
+	})
+	require.ErrorIs(t, err, ErrPoolTooSmall)
+	var n int
+	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT count(*) FROM audit`).Scan(&n))
+	require.Zero(t, n)
+	s.db.SetMaxOpenConns(2)
+	require.NoError(t, s.inTxn(ctx, func(tx *txn) error {
+		return tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('two', 1, '{}')`)
+	}))
+}
