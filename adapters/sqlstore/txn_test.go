@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -206,7 +207,6 @@ func TestSQLiteGroupKeepsEachWritersOutcome(t *testing.T) {
 	ctx := context.Background()
 	s := sqliteStore(t)
 	const insert = `INSERT INTO audit (aggregate, seq, entry) VALUES (?, 1, '{}')`
-	noWrap := func(err error) error { return err }
 	boom := errors.New("boom")
 	errs := make(chan error, 2)
 	err := s.inTxn(ctx, func(tx *txn) error {
@@ -275,7 +275,6 @@ func TestSQLiteGroupCommitsWhenTheNextWriterGivesUp(t *testing.T) {
 func TestSQLiteGroupSurvivesAPanic(t *testing.T) {
 	ctx := context.Background()
 	s := sqliteStore(t)
-	noWrap := func(err error) error { return err }
 	require.Panics(t, func() {
 		_ = s.inTxn(ctx, func(tx *txn) error {
 			_ = tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('p', 1, '{}')`)
@@ -300,25 +299,14 @@ func TestSQLiteFailedCommitLeavesNoTransactionOpen(t *testing.T) {
 	_, err := s.db.ExecContext(ctx, `CREATE TABLE parent (id INTEGER PRIMARY KEY);
 		CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`)
 	require.NoError(t, err)
-	noWrap := func(err error) error { return err }
 	err = s.inTxn(ctx, func(tx *txn) error {
-		require.NoError(t, tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('orphan', 1, '{}')`))
+		require.NoError(t, appendAuditRow(ctx, tx, "orphan", 1))
 		return tx.exec(ctx, noWrap, `INSERT INTO child (parent_id) VALUES (7)`)
 	})
 	require.ErrorContains(t, err, "commit")
-	require.NoError(t, s.inTxn(ctx, func(tx *txn) error {
-		return tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('next', 1, '{}')`)
-	}))
-	var aggs []string
-	rows, err := s.db.QueryContext(ctx, `SELECT aggregate FROM audit WHERE aggregate IN ('orphan', 'next')`)
-	require.NoError(t, err)
-	for rows.Next() {
-		var a string
-		require.NoError(t, rows.Scan(&a))
-		aggs = append(aggs, a)
-	}
-	require.NoError(t, rows.Err())
-	require.Equal(t, []string{"next"}, aggs)
+	require.NoError(t, insertAuditRow(ctx, s, "next"))
+	require.Equal(t, 1, countAuditRows(t, s, "orphan", "next"))
+	require.Equal(t, 1, countAuditRows(t, s, "next"))
 }
 
 // A txn connection that is gone (closed here behind the store's back) is
@@ -326,20 +314,12 @@ func TestSQLiteFailedCommitLeavesNoTransactionOpen(t *testing.T) {
 func TestSQLiteTxnConnectionIsReplacedWhenGone(t *testing.T) {
 	ctx := context.Background()
 	s := sqliteStore(t)
-	noWrap := func(err error) error { return err }
-	insert := func(agg string) error {
-		return s.inTxn(ctx, func(tx *txn) error {
-			return tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES (?, 1, '{}')`, agg)
-		})
-	}
-	require.NoError(t, insert("first"))
+	require.NoError(t, insertAuditRow(ctx, s, "first"))
 	gone := s.txnConn.conn
 	require.NoError(t, gone.Close())
-	require.NoError(t, insert("second"))
+	require.NoError(t, insertAuditRow(ctx, s, "second"))
 	require.NotSame(t, gone, s.txnConn.conn)
-	var n int
-	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit WHERE aggregate IN ('first', 'second')`).Scan(&n))
-	require.Equal(t, 2, n)
+	require.Equal(t, 2, countAuditRows(t, s, "first", "second"))
 }
 
 // A txn whose context is cancelled while it writes returns the error,
@@ -348,20 +328,15 @@ func TestSQLiteTxnConnectionIsReplacedWhenGone(t *testing.T) {
 func TestSQLiteCancelledTxnKeepsNothing(t *testing.T) {
 	ctx := context.Background()
 	s := sqliteStore(t)
-	noWrap := func(err error) error { return err }
 	cctx, cancel := context.WithCancel(ctx)
 	err := s.inTxn(cctx, func(tx *txn) error {
-		require.NoError(t, tx.exec(cctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('cancelled', 1, '{}')`))
+		require.NoError(t, appendAuditRow(cctx, tx, "cancelled", 1))
 		cancel()
-		return tx.exec(cctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('cancelled', 2, '{}')`)
+		return appendAuditRow(cctx, tx, "cancelled", 2)
 	})
 	require.ErrorIs(t, err, context.Canceled)
-	require.NoError(t, s.inTxn(ctx, func(tx *txn) error {
-		return tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('next', 1, '{}')`)
-	}))
-	var n int
-	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit WHERE aggregate IN ('cancelled', 'next')`).Scan(&n))
-	require.Equal(t, 1, n)
+	require.NoError(t, insertAuditRow(ctx, s, "next"))
+	require.Equal(t, 1, countAuditRows(t, s, "cancelled", "next"))
 }
 
 // A SQLite pool of one connection cannot give the store one to keep for
@@ -371,16 +346,34 @@ func TestSQLitePoolOfOneConnectionIsRefused(t *testing.T) {
 	ctx := context.Background()
 	s := sqliteStore(t)
 	s.db.SetMaxOpenConns(1)
-	noWrap := func(err error) error { return err }
-	err := s.inTxn(ctx, func(tx *txn) error {
-		return tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('one', 1, '{}')`)
-	})
-	require.ErrorIs(t, err, ErrPoolTooSmall)
-	var n int
-	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT count(*) FROM audit`).Scan(&n))
-	require.Zero(t, n)
+	require.ErrorIs(t, insertAuditRow(ctx, s, "one"), ErrPoolTooSmall)
+	require.Zero(t, countAuditRows(t, s, "one"))
 	s.db.SetMaxOpenConns(2)
-	require.NoError(t, s.inTxn(ctx, func(tx *txn) error {
-		return tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES ('two', 1, '{}')`)
-	}))
+	require.NoError(t, insertAuditRow(ctx, s, "two"))
+	require.Equal(t, 1, countAuditRows(t, s, "two"))
+}
+
+func noWrap(err error) error { return err }
+
+// appendAuditRow writes a bare audit row in tx.
+func appendAuditRow(ctx context.Context, tx *txn, aggregate string, seq int) error {
+	return tx.exec(ctx, noWrap, `INSERT INTO audit (aggregate, seq, entry) VALUES (?, ?, '{}')`, aggregate, seq)
+}
+
+// insertAuditRow writes a bare audit row in a txn of its own.
+func insertAuditRow(ctx context.Context, s *Store, aggregate string) error {
+	return s.inTxn(ctx, func(tx *txn) error { return appendAuditRow(ctx, tx, aggregate, 1) })
+}
+
+// countAuditRows counts the audit rows of aggregates.
+func countAuditRows(t *testing.T, s *Store, aggregates ...string) int {
+	t.Helper()
+	var n int
+	query := `SELECT COUNT(*) FROM audit WHERE aggregate IN (?` + strings.Repeat(`, ?`, len(aggregates)-1) + `)`
+	args := make([]any, len(aggregates))
+	for i, a := range aggregates {
+		args[i] = a
+	}
+	require.NoError(t, s.db.QueryRowContext(context.Background(), query, args...).Scan(&n))
+	return n
 }
