@@ -259,3 +259,27 @@ func TestAutovacuumVisitsScheduleAndClaimsSooner(t *testing.T) {
 		require.ElementsMatch(t, []string{"autovacuum_vacuum_scale_factor=0.02", "autovacuum_vacuum_threshold=1000"}, opts, table)
 	}
 }
+
+// A due rung whose stored document does not decode fails the batch claim
+// after it committed: the batch's rungs stay claimed and pending (not
+// claimed again by the next batch), for Unacknowledged to hand out again.
+func TestClaimDueLeavesRungsPendingWhenADocumentDoesNotDecode(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
+		createClaimTimer(t, ctx, s, "bad", claimStart)
+		table := "schedule"
+		if s.Dialect() == "sqlite" {
+			table = "rungs" // schedule is a view of it (migration 011)
+		}
+		_, err := s.DB().ExecContext(ctx, `UPDATE `+table+` SET firing = '{"timer_id": 7}' WHERE key = 'bad/1/breach'`)
+		require.NoError(t, err)
+		far := claimStart.AddDate(1, 0, 0)
+		_, err = s.ClaimDue(ctx, far, 10)
+		require.ErrorContains(t, err, "decoding a due rung")
+		again, err := s.ClaimDue(ctx, far, 10)
+		require.NoError(t, err)
+		require.Empty(t, again, "claimed once")
+		var pending int
+		require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM claims WHERE pending_since IS NOT NULL`).Scan(&pending))
+		require.Equal(t, 2, pending)
+	})
+}

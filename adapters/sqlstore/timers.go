@@ -170,29 +170,11 @@ var _ deadlines.BatchClaimer = (*Store)(nil)
 // claimDuePostgres). On SQLite they are claimed where
 // they lie, in one immediate transaction (see claimRange).
 func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
-	var out []deadlines.Firing
-	var err error
+	claim := s.claimDueSQLite
 	if s.d.name == "postgres" {
-		out, err = s.claimDuePostgres(ctx, now, limit)
-	} else {
-		// Prepared before the transaction takes a connection of the pool.
-		read, err := s.stmt(ctx, claimRangeRead)
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-		}
-		claim, err := s.stmt(ctx, claimRangeUpdate)
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-		}
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
-			var err error
-			out, err = s.claimRange(ctx, tx.StmtContext(ctx, read), tx.StmtContext(ctx, claim), now, limit)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
+		claim = s.claimDuePostgres
 	}
+	out, err := claim(ctx, now, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -200,6 +182,30 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key()))
 	})
 	return out, nil
+}
+
+// claimDueSQLite claims on SQLite, in one immediate transaction (see
+// claimRange), and decodes the claimed rungs after the COMMIT, not while
+// holding the write lock: a document that does not decode leaves its rung
+// claimed and pending, and Unacknowledged hands it out again.
+func (s *Store) claimDueSQLite(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
+	// Prepared before the transaction takes a connection of the pool.
+	read, err := s.stmt(ctx, claimRangeRead)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
+	claim, err := s.stmt(ctx, claimRangeUpdate)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
+	var docs firingDocs
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.claimRange(ctx, tx.StmtContext(ctx, read), tx.StmtContext(ctx, claim), now, limit, &docs)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return docs.decode(now)
 }
 
 // sweepFront is where the next PostgreSQL batch claim starts looking for
@@ -265,9 +271,9 @@ func (s *Store) claimDuePostgres(ctx context.Context, now time.Time, limit int) 
 	}
 	f.mu.Unlock()
 	args := []any{now.UnixNano(), limit, now.UnixNano(), from.at, from.key}
-	out, first, err := s.claimBatch(ctx, now, limit, claimDueFrom+claimDueReturning, args)
+	out, first, err := s.claimBatch(ctx, now, claimDueFrom+claimDueReturning, args)
 	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "23505" {
-		out, first, err = s.claimBatch(ctx, now, limit, claimDueFrom+claimDueSkipConflicting, args)
+		out, first, err = s.claimBatch(ctx, now, claimDueFrom+claimDueSkipConflicting, args)
 	}
 	if err != nil {
 		return nil, err
@@ -286,13 +292,13 @@ func (s *Store) claimDuePostgres(ctx context.Context, now time.Time, limit int) 
 // claimBatch runs one of claimDuePostgres's statements and decodes the
 // claimed firings, fired at now; first is the earliest claimed rung's
 // (at, key).
-func (s *Store) claimBatch(ctx context.Context, now time.Time, limit int, query string, args []any) (out []deadlines.Firing, first frontKey, err error) {
+func (s *Store) claimBatch(ctx context.Context, now time.Time, query string, args []any) (out []deadlines.Firing, first frontKey, err error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, first, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
 	defer rows.Close()
-	out = make([]deadlines.Firing, 0, min(limit, 4096))
+	var docs firingDocs
 	var at int64
 	var key string
 	var raw sql.RawBytes
@@ -300,19 +306,16 @@ func (s *Store) claimBatch(ctx context.Context, now time.Time, limit int, query 
 		if err := rows.Scan(&at, &key, &raw); err != nil {
 			return nil, first, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
-		if len(out) == 0 || at < first.at || at == first.at && key < first.key {
+		if docs.len() == 0 || at < first.at || at == first.at && key < first.key {
 			first = frontKey{at, key}
 		}
-		f, err := fired(raw, now)
-		if err != nil {
-			return nil, first, err
-		}
-		out = append(out, f)
+		docs.add(raw)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, first, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
-	return out, first, nil
+	out, err = docs.decode(now)
+	return out, first, err
 }
 
 // The statements of claimRange.
@@ -338,51 +341,77 @@ const (
 // scheduled late, due long ago) are walked over too (and skipped here), so
 // the walk is capped at 2×limit rows: the batch may then hold fewer than
 // limit rungs, and the next one starts at the next unclaimed rung, past
-// the claimed ones. Both statements are prepared once per Store.
-func (s *Store) claimRange(ctx context.Context, read, claim *sql.Stmt, now time.Time, limit int) ([]deadlines.Firing, error) {
+// the claimed ones. Both statements are prepared once per Store. The
+// claimed rungs' documents are added to docs.
+func (s *Store) claimRange(ctx context.Context, read, claim *sql.Stmt, now time.Time, limit int, docs *firingDocs) error {
 	rows, err := read.QueryContext(ctx, now.UnixNano(), limit)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
 	defer rows.Close()
-	var out []deadlines.Firing
 	var firstAt, lastAt int64
 	var firstKey string
 	var key, lastKey, raw sql.RawBytes
 	var claimed bool
-	for len(out) < limit && rows.Next() {
+	for docs.len() < limit && rows.Next() {
 		if err := rows.Scan(&lastAt, &key, &claimed, &raw); err != nil {
-			return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
 		if claimed {
 			continue
 		}
 		lastKey = append(lastKey[:0], key...)
-		if out == nil {
+		if docs.len() == 0 {
 			firstAt, firstKey = lastAt, string(key)
-			out = make([]deadlines.Firing, 0, min(limit, 4096))
 		}
-		f, err := fired(raw, now)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
+		docs.add(raw)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
 	if err := rows.Close(); err != nil {
-		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
-	if len(out) == 0 {
-		return nil, nil
+	if docs.len() == 0 {
+		return nil
 	}
 	res, err := claim.ExecContext(ctx, now.UnixNano(), now.UnixNano(), firstAt, firstKey, lastAt, string(lastKey))
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n != int64(len(out)) {
-		return nil, fmt.Errorf("sqlstore: claiming due rungs: claimed %d rows of the %d read (%v)", n, len(out), err)
+	if n, err := res.RowsAffected(); err != nil || n != int64(docs.len()) {
+		return fmt.Errorf("sqlstore: claiming due rungs: claimed %d rows of the %d read (%v)", n, docs.len(), err)
+	}
+	return nil
+}
+
+// firingDocs are claimed rungs' firing documents, copied out of the
+// driver's buffers as they are read, to be decoded at once.
+type firingDocs struct {
+	buf  []byte
+	ends []int // ends[i] is where the i-th document ends in buf
+}
+
+func (d *firingDocs) len() int { return len(d.ends) }
+
+func (d *firingDocs) add(raw []byte) {
+	d.buf = append(d.buf, raw...)
+	d.ends = append(d.ends, len(d.buf))
+}
+
+// decode decodes the documents in order, fired at now.
+func (d *firingDocs) decode(now time.Time) ([]deadlines.Firing, error) {
+	if d.len() == 0 {
+		return nil, nil
+	}
+	out := make([]deadlines.Firing, d.len())
+	start := 0
+	for i, end := range d.ends {
+		f, err := fired(d.buf[start:end], now)
+		if err != nil {
+			return nil, err
+		}
+		out[i], start = f, end
 	}
 	return out, nil
 }
