@@ -199,6 +199,7 @@ func (s *Store) claimDueSQLite(ctx context.Context, now time.Time, limit int) ([
 		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
 	var docs firingDocs
+	docs.expect(limit)
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		return s.claimRange(ctx, tx.StmtContext(ctx, read), tx.StmtContext(ctx, claim), now, limit, &docs)
 	})
@@ -271,9 +272,9 @@ func (s *Store) claimDuePostgres(ctx context.Context, now time.Time, limit int) 
 	}
 	f.mu.Unlock()
 	args := []any{now.UnixNano(), limit, now.UnixNano(), from.at, from.key}
-	out, first, err := s.claimBatch(ctx, now, claimDueFrom+claimDueReturning, args)
+	out, first, err := s.claimBatch(ctx, now, limit, claimDueFrom+claimDueReturning, args)
 	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "23505" {
-		out, first, err = s.claimBatch(ctx, now, claimDueFrom+claimDueSkipConflicting, args)
+		out, first, err = s.claimBatch(ctx, now, limit, claimDueFrom+claimDueSkipConflicting, args)
 	}
 	if err != nil {
 		return nil, err
@@ -292,13 +293,14 @@ func (s *Store) claimDuePostgres(ctx context.Context, now time.Time, limit int) 
 // claimBatch runs one of claimDuePostgres's statements and decodes the
 // claimed firings, fired at now; first is the earliest claimed rung's
 // (at, key).
-func (s *Store) claimBatch(ctx context.Context, now time.Time, query string, args []any) (out []deadlines.Firing, first frontKey, err error) {
+func (s *Store) claimBatch(ctx context.Context, now time.Time, limit int, query string, args []any) (out []deadlines.Firing, first frontKey, err error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, first, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
 	defer rows.Close()
 	var docs firingDocs
+	docs.expect(limit)
 	var at int64
 	var key string
 	var raw sql.RawBytes
@@ -394,7 +396,13 @@ type firingDocs struct {
 
 func (d *firingDocs) len() int { return len(d.ends) }
 
+// expect sizes the buffers for n documents.
+func (d *firingDocs) expect(n int) { d.ends = make([]int, 0, min(n, 4096)) }
+
 func (d *firingDocs) add(raw []byte) {
+	if d.buf == nil { // documents of a batch are about the same size
+		d.buf = make([]byte, 0, (len(raw)+len(raw)/4)*cap(d.ends))
+	}
 	d.buf = append(d.buf, raw...)
 	d.ends = append(d.ends, len(d.buf))
 }
