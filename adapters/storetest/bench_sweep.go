@@ -54,4 +54,48 @@ func benchSweep(b *testing.B, h Harness) {
 		}
 		b.ReportMetric(float64(claimed)/b.Elapsed().Seconds(), "claims/s")
 	})
+	// The sweeper acknowledges the claims it handled (deadlines.Acknowledger);
+	// ns/op is the time of acknowledging one batch of sweepBatch claims,
+	// claimed (untimed) as above.
+	b.Run("Ack1000of1M", func(b *testing.B) {
+		seeder, ok := h.(SweepSeeder)
+		if !ok {
+			b.Skip("the harness cannot seed a schedule in bulk (not a storetest.SweepSeeder)")
+		}
+		ctx := context.Background()
+		stores := h.NewStores(ctx, b)
+		claimer, ok := stores.Timers.(deadlines.BatchClaimer)
+		if !ok {
+			b.Skip("the timer store claims one rung at a time (not a deadlines.BatchClaimer)")
+		}
+		acker, ok := stores.Timers.(deadlines.Acknowledger)
+		if !ok {
+			b.Skip("the timer store keeps no acknowledgements (not a deadlines.Acknowledger)")
+		}
+		seeder.SeedSchedule(ctx, b, stores, sweepOpen)
+		now := time.Unix(0, sweepOpen)
+		keys := make([]string, 0, sweepBatch)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			b.StopTimer()
+			fs, err := claimer.ClaimDue(ctx, now, sweepBatch)
+			if err != nil || len(fs) != sweepBatch {
+				b.Fatalf("claimed %d, want %d (run at most %d iterations): %v", len(fs), sweepBatch, sweepOpen/sweepBatch, err)
+			}
+			keys = keys[:0]
+			for _, f := range fs {
+				keys = append(keys, f.Key())
+			}
+			b.StartTimer()
+			if err := acker.AckFirings(ctx, keys...); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		left, err := acker.Unacknowledged(ctx, now.Add(time.Nanosecond), 1)
+		if err != nil || len(left) != 0 {
+			b.Fatalf("unacknowledged claims left: %d (%v)", len(left), err)
+		}
+	})
 }
