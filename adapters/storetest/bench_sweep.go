@@ -28,17 +28,9 @@ const sweepOpen, sweepBatch = 1_000_000, 1000
 // ns/op is the time of one batch claim.
 func benchSweep(b *testing.B, h Harness) {
 	b.Run("ClaimDue1000of1M", func(b *testing.B) {
-		seeder, ok := h.(SweepSeeder)
-		if !ok {
-			b.Skip("the harness cannot seed a schedule in bulk (not a storetest.SweepSeeder)")
-		}
 		ctx := context.Background()
-		stores := h.NewStores(ctx, b)
-		claimer, ok := stores.Timers.(deadlines.BatchClaimer)
-		if !ok {
-			b.Skip("the timer store claims one rung at a time (not a deadlines.BatchClaimer)")
-		}
-		seeder.SeedSchedule(ctx, b, stores, sweepOpen)
+		_, claimer, seed := sweepStores(b, h)
+		seed()
 		now := time.Unix(0, sweepOpen) // every rung is due
 		b.ReportAllocs()
 		claimed := 0
@@ -58,21 +50,13 @@ func benchSweep(b *testing.B, h Harness) {
 	// ns/op is the time of acknowledging one batch of sweepBatch claims,
 	// claimed (untimed) as above.
 	b.Run("Ack1000of1M", func(b *testing.B) {
-		seeder, ok := h.(SweepSeeder)
-		if !ok {
-			b.Skip("the harness cannot seed a schedule in bulk (not a storetest.SweepSeeder)")
-		}
 		ctx := context.Background()
-		stores := h.NewStores(ctx, b)
-		claimer, ok := stores.Timers.(deadlines.BatchClaimer)
-		if !ok {
-			b.Skip("the timer store claims one rung at a time (not a deadlines.BatchClaimer)")
-		}
+		stores, claimer, seed := sweepStores(b, h)
 		acker, ok := stores.Timers.(deadlines.Acknowledger)
 		if !ok {
 			b.Skip("the timer store keeps no acknowledgements (not a deadlines.Acknowledger)")
 		}
-		seeder.SeedSchedule(ctx, b, stores, sweepOpen)
+		seed()
 		now := time.Unix(0, sweepOpen)
 		keys := make([]string, 0, sweepBatch)
 		b.ReportAllocs()
@@ -98,4 +82,21 @@ func benchSweep(b *testing.B, h Harness) {
 			b.Fatalf("unacknowledged claims left: %d (%v)", len(left), err)
 		}
 	})
+}
+
+// sweepStores returns fresh stores of h, their batch claimer and a seed
+// function filling their schedule with sweepOpen open rungs; it skips the
+// benchmark when h cannot seed or the timer store cannot claim in batches.
+func sweepStores(b *testing.B, h Harness) (Stores, deadlines.BatchClaimer, func()) {
+	seeder, ok := h.(SweepSeeder)
+	if !ok {
+		b.Skip("the harness cannot seed a schedule in bulk (not a storetest.SweepSeeder)")
+	}
+	ctx := context.Background()
+	stores := h.NewStores(ctx, b)
+	claimer, ok := stores.Timers.(deadlines.BatchClaimer)
+	if !ok {
+		b.Skip("the timer store claims one rung at a time (not a deadlines.BatchClaimer)")
+	}
+	return stores, claimer, func() { seeder.SeedSchedule(ctx, b, stores, sweepOpen) }
 }
