@@ -31,19 +31,20 @@
 // applications, standalone timers) are JSON documents beside the columns
 // queries filter, order and constrain on: unique BINs, register numbers and
 // service–body pairs are database constraints. The rungs of every open
-// timer, wherever it lives, are rows of schedule, indexed by instant, which
-// is what the sweeper scans; claimed rungs are rows of claims, and a
-// unique (timer_id, key) makes each claim exactly once. On PostgreSQL
-// claiming a rung moves its row from the schedule table into the claims
-// table in one transaction, a batch in one statement that starts where the
-// last full batch did (the dead index entries of the rungs claimed before
-// it are not walked again; every 16th batch starts from the beginning, for
-// rungs scheduled late). On SQLite both are
-// views of one table, rungs, clustered by instant (migrations 009 and
-// 011): claiming a rung sets its claimed column in place, a batch by one
-// UPDATE of a contiguous range. Saving a timer writes only the rungs its
-// schedule lost, gained or moved (a multi-row DELETE and INSERT); a
-// claimed rung is never written again. All queries are parameterized.
+// timer, wherever it lives, are rows of one table, rungs, indexed by
+// instant, which is what the sweeper scans; a claimed rung keeps its row,
+// whose unique key makes each claim exactly once, and schedule (the
+// unclaimed rungs) and claims (the claimed ones) are views of it. Claiming
+// a rung sets its claimed column in place (migrations 011 and 014). On
+// SQLite rungs is clustered by instant and a batch claim is one UPDATE of
+// a contiguous range. On PostgreSQL a batch claim is one statement that
+// locks the due rows (FOR UPDATE SKIP LOCKED) and updates them without
+// writing any index (a HOT update: rungs leaves room on its pages for
+// that); it starts after the last rung of the last full batch, and a
+// batch that comes back short is topped up from the start (for rungs
+// scheduled late). An acknowledged claim leaves the due index. Saving a
+// timer writes only the rungs its schedule lost, gained or moved (a
+// multi-row DELETE and INSERT); a claimed rung is never written again. All queries are parameterized.
 //
 // # Errors
 //

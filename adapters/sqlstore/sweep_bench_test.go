@@ -13,20 +13,26 @@ import (
 )
 
 // seedSchedule fills the schedule with n open rungs due at 1…n ns after
-// the epoch, in one statement (on SQLite into rungs, whose unclaimed rows
-// the schedule view shows).
+// the epoch, in one statement (into rungs, whose unclaimed rows the
+// schedule view shows).
 func seedSchedule(tb testing.TB, s *sqlstore.Store, n int) {
 	tb.Helper()
 	firing := `'{"timer_id":"t' || g || '","subject":"bench","cycle":1,"rung":{"name":"breach","offset":0,"rule":"Rules130 p.5"},"at":"2025-03-17T10:00:00Z","due":"2025-03-17T00:00:00Z"}'`
 	var q string
 	if s.Dialect() == "postgres" {
-		q = `INSERT INTO schedule (key, timer_id, at, firing) SELECT 't' || g || '/1/breach', 't' || g, g, ` + firing + ` FROM generate_series(1, $1) AS g`
+		q = `INSERT INTO rungs (key, timer_id, at, firing) SELECT 't' || g || '/1/breach', 't' || g, g, ` + firing + ` FROM generate_series(1, $1) AS g`
 	} else {
 		q = `WITH RECURSIVE n(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM n WHERE g < ?)
 			INSERT INTO rungs (key, timer_id, at, firing) SELECT 't' || g || '/1/breach', 't' || g, g, ` + firing + ` FROM n`
 	}
 	_, err := s.DB().ExecContext(context.Background(), q, n)
 	require.NoError(tb, err)
+	if s.Dialect() == "postgres" {
+		for _, q := range []string{`VACUUM (ANALYZE) rungs`, `CHECKPOINT`} {
+			_, err := s.DB().ExecContext(context.Background(), q)
+			require.NoError(tb, err)
+		}
+	}
 }
 
 var (

@@ -5,15 +5,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/qyzmet/qyzmet/deadlines"
 )
@@ -59,30 +56,18 @@ func (s *Store) indexTimer(ctx context.Context, tx *txn, t *deadlines.Timer, bef
 		}
 		rows = append(rows, f.Key(), t.ID, f.At.UnixNano(), string(raw))
 	}
-	// On SQLite a claimed rung stays where it lies in rungs (migration
-	// 011) and schedule is the view of the unclaimed ones: the delete goes
-	// to rungs and spares the claimed rows, and an insert whose key is
-	// there (claimed: the unclaimed ones of a changed rung were deleted
-	// first) does nothing. On PostgreSQL claims is a table of its own.
+	// A claimed rung stays where it lies in rungs (migrations 011 and 014)
+	// and schedule is the view of the unclaimed ones: the delete spares the
+	// claimed rows, and an insert whose key is there (claimed: the
+	// unclaimed ones of a changed rung were deleted first) does nothing.
 	for chunk := range slices.Chunk(gone, perIndexStatement) {
-		query := `DELETE FROM schedule WHERE timer_id = ? AND key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `)`
-		if s.d.name == "sqlite" {
-			query = `DELETE FROM rungs WHERE timer_id = ? AND key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `) AND NOT claimed`
-		}
+		query := `DELETE FROM rungs WHERE timer_id = ? AND key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `) AND NOT claimed`
 		if err := tx.exec(ctx, indexing, query, append([]any{t.ID}, chunk...)...); err != nil {
 			return err
 		}
 	}
 	for chunk := range slices.Chunk(rows, 4*perIndexStatement) {
-		n := len(chunk) / 4
-		query := `INSERT INTO rungs (key, timer_id, at, firing) VALUES (?, ?, ?, ?)` + strings.Repeat(`, (?, ?, ?, ?)`, n-1) + ` ON CONFLICT DO NOTHING`
-		if s.d.name != "sqlite" {
-			query = `INSERT INTO schedule (key, timer_id, at, firing)
-				SELECT v.key, v.timer_id, v.at, v.firing FROM (VALUES ` + strings.Repeat(`(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT)), `, n-1) +
-				`(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT))) AS v (key, timer_id, at, firing)
-				WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE c.timer_id = v.timer_id AND c.key = v.key)
-				ON CONFLICT DO NOTHING`
-		}
+		query := `INSERT INTO rungs (key, timer_id, at, firing) VALUES (?, ?, ?, ?)` + strings.Repeat(`, (?, ?, ?, ?)`, len(chunk)/4-1) + ` ON CONFLICT DO NOTHING`
 		if err := tx.exec(ctx, indexing, query, chunk...); err != nil {
 			return err
 		}
@@ -125,41 +110,42 @@ func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]dea
 }
 
 // ClaimFiring implements deadlines.SweepStore: the first claim of a key
-// records it and wins; later ones change nothing. On SQLite the claim is
-// one upsert on rungs that changes only an unclaimed row (or adds the rung
-// claimed when it was not scheduled); on PostgreSQL it deletes the key
-// from schedule and then inserts it into claims: the schedule row first,
-// as ClaimDue locks it first, so that the two wait for each other in one
-// order and never deadlock.
+// records it and wins; later ones change nothing. The claim is one upsert
+// on rungs that changes only an unclaimed row (or adds the rung claimed
+// when it was not scheduled). On PostgreSQL the row's at is the earlier of
+// the rung's At and its FiredAt, so that Unacknowledged, which reads the
+// pending claims by at, finds a rung claimed before it was due.
 func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, error) {
 	raw, err := json.Marshal(f)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: encoding firing: %w", err)
 	}
-	claiming := func(err error) error { return fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err) }
-	won := false
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		query := `INSERT INTO claims (key, timer_id, at, firing, pending_since) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
-		if s.d.name == "sqlite" {
-			query = `INSERT INTO rungs (key, timer_id, at, firing, pending_since, claimed) VALUES (?, ?, ?, ?, ?, TRUE)
-				ON CONFLICT (timer_id, key) DO UPDATE SET at = excluded.at, firing = excluded.firing, claimed = TRUE,
-					fired_at = NULL, pending_since = excluded.pending_since
-				WHERE NOT claimed`
-		} else if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM schedule WHERE timer_id = ? AND key = ?`), f.TimerID, f.Key()); err != nil {
-			return claiming(err)
-		}
-		res, err := tx.ExecContext(ctx, s.q(query), f.Key(), f.TimerID, f.At.UnixNano(), string(raw), f.FiredAt.UnixNano())
-		if err != nil {
-			return claiming(err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return claiming(err)
-		}
-		won = n == 1
-		return nil
-	})
-	return won, err
+	at := f.At.UnixNano()
+	if s.d.name == "postgres" {
+		at = min(at, f.FiredAt.UnixNano())
+	}
+	unique := "timer_id, key" // rungs_timer_key; PostgreSQL's primary key is the key
+	if s.d.name == "postgres" {
+		unique = "key"
+	}
+	query := `INSERT INTO rungs (key, timer_id, at, firing, pending_since, claimed) VALUES (?, ?, ?, ?, ?, TRUE)
+		ON CONFLICT (` + unique + `) DO UPDATE SET at = excluded.at, firing = excluded.firing, claimed = TRUE,
+			fired_at = NULL, pending_since = excluded.pending_since
+		WHERE NOT rungs.claimed`
+	unlock, err := s.lockWrite(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	res, err := s.db.ExecContext(ctx, s.q(query), f.Key(), f.TimerID, at, string(raw), f.FiredAt.UnixNano())
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err)
+	}
+	return n == 1, nil
 }
 
 var _ deadlines.BatchClaimer = (*Store)(nil)
@@ -213,7 +199,7 @@ func (s *Store) claimDueSQLite(ctx context.Context, now time.Time, limit int) ([
 // due rungs (see claimDuePostgres).
 type sweepFront struct {
 	mu      sync.Mutex
-	first   frontKey // the first rung of the last batch claimed
+	last    frontKey // the last rung of the last batch claimed
 	set     bool
 	batches int // batch claims since the last one from the start
 }
@@ -227,97 +213,94 @@ type frontKey struct {
 // fullSweepEvery is how often (in batch claims) a PostgreSQL batch claim
 // looks for due rungs from the start of the schedule instead of from the
 // front (see claimDuePostgres).
-const fullSweepEvery = 16
+const fullSweepEvery = 1024
 
-// The statements of claimDuePostgres: the due rows' ctids, locked,
-// skipping the rows another sweeper holds (from the start of the due index,
-// or from the front), deleted by ctid (a TID scan, no index lookup),
-// inserted into claims. The plain INSERT is the fast path: a rung is never
-// both scheduled and claimed (indexTimer and ClaimFiring keep it so), so
-// the claims_pkey violation its ON CONFLICT variant would absorb cannot
-// happen; if it does, the batch is claimed again with the variant.
-const (
-	claimDueFrom = `WITH due AS (
-			SELECT ctid FROM schedule WHERE (at, key) >= ($4, $5) AND at <= $1 ORDER BY at, key LIMIT $2 FOR UPDATE SKIP LOCKED
-		), gone AS (
-			DELETE FROM schedule WHERE ctid = ANY (ARRAY (SELECT ctid FROM due))
-			RETURNING timer_id, key, at, firing
-		)
-		INSERT INTO claims (timer_id, key, at, firing, fired_at, pending_since)
-		SELECT timer_id, key, at, firing, $3, $3 FROM gone`
-	claimDueReturning       = ` RETURNING at, key, firing`
-	claimDueSkipConflicting = ` ON CONFLICT DO NOTHING RETURNING at, key, firing`
-)
+// claimDuePostgresQuery claims, in one statement, the first $2 unclaimed
+// rungs due at $1 after the front ($4, $5) that no other transaction has
+// locked, in place (migration 014): their rows are locked, skipping the
+// ones another sweeper holds, and updated by ctid (a TID scan, no index
+// lookup): a HOT update, which writes no index.
+const claimDuePostgresQuery = `UPDATE rungs r SET claimed = TRUE, fired_at = $3, pending_since = $3
+	FROM (
+		SELECT ctid FROM rungs
+		WHERE (at, key) > ($4, $5) AND at <= $1 AND NOT acked AND NOT claimed
+		ORDER BY at, key LIMIT $2 FOR UPDATE SKIP LOCKED
+	) due
+	WHERE r.ctid = due.ctid
+	RETURNING r.at, r.key, r.firing`
 
-// claimDuePostgres claims on PostgreSQL, in one statement (its own
-// transaction), the first limit due rungs not locked by another sweeper.
-// Only the rungs whose claim this call inserted are returned.
+// claimDuePostgres claims on PostgreSQL the first limit due rungs not
+// locked by another sweeper, in one statement (its own transaction), or
+// two (see below).
 //
-// A claimed rung's row is deleted from schedule, and its entry in the due
-// index stays, dead, until VACUUM removes it; a scan from the start of the
-// index walks every dead entry before the first live one. Draining a
-// backlog batch after batch would make each batch slower than the last
-// (≈ 18 µs per thousand dead entries), so a full batch records its first
-// rung as the front, and the next batch looks from there. A rung can still
-// be due before the front: scheduled late, or locked by another
-// transaction when the batch skipped it. So every fullSweepEvery-th batch,
-// and every batch after one that was not full (the backlog is drained),
-// looks from the start: such a rung waits at most fullSweepEvery batches.
+// A claimed rung stays in the due index until it is acknowledged, and an
+// acknowledged one's entry stays, dead, until VACUUM: a scan from the
+// start of the index walks all of them before the first open rung.
+// Draining a backlog batch after batch would make each batch slower than
+// the last, so a full batch records its last rung as the front, and the
+// next batch looks after it. A rung can still be due before the front:
+// scheduled late, or locked by another transaction when a batch passed it.
+// So a batch from the front that comes back short is topped up from the
+// start (a short batch tells the Sweeper that the backlog is drained), and
+// every fullSweepEvery-th batch looks from the start: such a rung waits at
+// most until the backlog is drained or fullSweepEvery batches.
 func (s *Store) claimDuePostgres(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
 	f := &s.front
 	f.mu.Lock()
-	from := frontKey{at: math.MinInt64}
-	if f.set && f.batches%fullSweepEvery != 0 {
-		from = f.first
-	}
+	fromStart := !f.set || f.batches%fullSweepEvery == 0
+	from := f.last
 	f.mu.Unlock()
-	args := []any{now.UnixNano(), limit, now.UnixNano(), from.at, from.key}
-	out, first, err := s.claimBatch(ctx, now, limit, claimDueFrom+claimDueReturning, args)
-	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "23505" {
-		out, first, err = s.claimBatch(ctx, now, limit, claimDueFrom+claimDueSkipConflicting, args)
-	}
-	if err != nil {
-		return nil, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(out) < limit {
-		f.set, f.batches = false, 0
-		return out, nil
-	}
-	f.first, f.set = first, true
-	f.batches++
-	return out, nil
-}
-
-// claimBatch runs one of claimDuePostgres's statements and decodes the
-// claimed firings, fired at now; first is the earliest claimed rung's
-// (at, key).
-func (s *Store) claimBatch(ctx context.Context, now time.Time, limit int, query string, args []any) (out []deadlines.Firing, first frontKey, err error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, first, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-	}
-	defer rows.Close()
 	var docs firingDocs
 	docs.expect(limit)
+	var last frontKey
+	for {
+		if fromStart {
+			from = frontKey{at: math.MinInt64}
+		}
+		if err := s.claimFrom(ctx, now, limit-docs.len(), from, &docs, &last); err != nil {
+			return nil, err
+		}
+		if docs.len() == limit || fromStart {
+			break
+		}
+		fromStart = true
+	}
+	f.mu.Lock()
+	if docs.len() < limit {
+		f.set, f.batches = false, 0
+	} else {
+		f.last, f.set = last, true
+		f.batches++
+	}
+	f.mu.Unlock()
+	return docs.decode(now)
+}
+
+// claimFrom runs claimDuePostgresQuery from the rung after from, adding
+// the claimed rungs' documents to docs and moving last to the latest
+// claimed rung.
+func (s *Store) claimFrom(ctx context.Context, now time.Time, limit int, from frontKey, docs *firingDocs, last *frontKey) error {
+	rows, err := s.db.QueryContext(ctx, claimDuePostgresQuery, now.UnixNano(), limit, now.UnixNano(), from.at, from.key)
+	if err != nil {
+		return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
+	defer rows.Close()
 	var at int64
 	var key string
 	var raw sql.RawBytes
 	for rows.Next() {
 		if err := rows.Scan(&at, &key, &raw); err != nil {
-			return nil, first, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
-		if docs.len() == 0 || at < first.at || at == first.at && key < first.key {
-			first = frontKey{at, key}
+		if at > last.at || at == last.at && key > last.key || docs.len() == 0 {
+			*last = frontKey{at, key}
 		}
 		docs.add(raw)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, first, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
-	out, err = docs.decode(now)
-	return out, first, err
+	return nil
 }
 
 // The statements of claimRange.
@@ -437,9 +420,20 @@ func fired(raw []byte, now time.Time) (deadlines.Firing, error) {
 var _ deadlines.Acknowledger = (*Store)(nil)
 
 // Unacknowledged implements deadlines.Acknowledger: claims still pending
-// (their handler has not succeeded) that were made before before.
+// (their handler has not succeeded) that were made before before. On
+// PostgreSQL they are read from rungs_due (the open and pending rungs; no
+// index covers pending_since, which would make every claim write one, see
+// migration 014) up to before: a claim's at is never after its
+// pending_since. The walk passes the open rungs due before before, which
+// are few unless the sweeper is behind.
 func (s *Store) Unacknowledged(ctx context.Context, before time.Time, limit int) ([]deadlines.Firing, error) {
-	return s.firings(ctx, `SELECT firing, fired_at FROM claims WHERE pending_since IS NOT NULL AND pending_since < ? ORDER BY pending_since, key LIMIT ?`, before.UnixNano(), limit)
+	query := `SELECT firing, fired_at FROM claims WHERE pending_since IS NOT NULL AND pending_since < ? ORDER BY pending_since, key LIMIT ?`
+	args := []any{before.UnixNano(), limit}
+	if s.d.name == "postgres" {
+		query = `SELECT firing, fired_at FROM rungs WHERE NOT acked AND at < ? AND claimed AND pending_since < ? ORDER BY pending_since, key LIMIT ?`
+		args = []any{before.UnixNano(), before.UnixNano(), limit}
+	}
+	return s.firings(ctx, query, args...)
 }
 
 // AckFirings implements deadlines.Acknowledger: the claims of keys are
@@ -472,14 +466,14 @@ func (s *Store) setPending(ctx context.Context, what string, since any, keys []s
 		for _, k := range chunk {
 			args = append(args, k)
 		}
-		// Only pending claims are looked at (the claims_pending or, on
-		// SQLite, rungs_pending partial index): claims are keyed by
-		// (timer_id, key), not by key alone.
-		table := "claims"
-		if s.d.name == "sqlite" {
-			table = "rungs" // claims is a view of it (migration 011)
+		// Only pending claims are looked at: on SQLite through the
+		// rungs_pending partial index; on PostgreSQL by key, its primary
+		// key. An acknowledgement there also drops the rung from
+		// rungs_due (migration 014).
+		query := `UPDATE rungs SET pending_since = ? WHERE pending_since IS NOT NULL AND key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `)`
+		if s.d.name == "postgres" && since == nil {
+			query = `UPDATE rungs SET pending_since = ?, acked = TRUE WHERE pending_since IS NOT NULL AND key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `)`
 		}
-		query := `UPDATE ` + table + ` SET pending_since = ? WHERE pending_since IS NOT NULL AND key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `)`
 		if _, err := s.db.ExecContext(ctx, s.q(query), args...); err != nil {
 			return fmt.Errorf("sqlstore: %s firings: %w", what, err)
 		}
@@ -488,9 +482,16 @@ func (s *Store) setPending(ctx context.Context, what string, since any, keys []s
 }
 
 // Firings returns the claimed firings of a timer, earliest first; a rung
-// ClaimDue fired has its FiredAt from the fired_at column.
+// ClaimDue fired has its FiredAt from the fired_at column. Its keys are
+// the ones starting with its ID and a slash: a range of PostgreSQL's
+// primary key, the key (SQLite's rungs_timer_key serves timer_id).
 func (s *Store) Firings(ctx context.Context, timerID string) ([]deadlines.Firing, error) {
-	return s.firings(ctx, `SELECT firing, fired_at FROM claims WHERE timer_id = ? ORDER BY at, key`, timerID)
+	out, err := s.firings(ctx, `SELECT firing, fired_at FROM claims WHERE timer_id = ? AND key >= ? AND key < ?`,
+		timerID, timerID+"/", timerID+"0") // '0' follows '/'
+	// Sorted by the documents' At: on PostgreSQL the at column may be
+	// FiredAt (see ClaimFiring).
+	slices.SortFunc(out, func(a, b deadlines.Firing) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key())) })
+	return out, err
 }
 
 // firings runs a query selecting (firing, fired_at) from claims; fired_at

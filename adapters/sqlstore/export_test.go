@@ -1,4 +1,0 @@
-package sqlstore
-
-// FullSweepEvery is fullSweepEvery, for tests.
-const FullSweepEvery = fullSweepEvery
