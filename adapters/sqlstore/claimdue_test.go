@@ -244,3 +244,36 @@ func TestClaimDueLeavesRungsPendingWhenADocumentDoesNotDecode(t *testing.T) {
 		require.Equal(t, 2, pending)
 	})
 }
+
+// While a PostgreSQL backlog drains (every batch full), a rung due before
+// the front (scheduled late) waits at most sqlstore.FullSweepEvery batches:
+// every FullSweepEvery-th batch looks from the start.
+func TestClaimDueReachesLateRungsWhileTheBacklogDrains(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := postgres(t).NewStores(ctx, t).Timers.(*sqlstore.Store)
+	insert := func(from, to int) {
+		_, err := s.DB().ExecContext(ctx, `INSERT INTO rungs (key, timer_id, at, firing)
+			SELECT 't' || g || '/1/breach', 't' || g, g, '{"timer_id":"t' || g || '","cycle":1,"rung":{"name":"breach","rule":"Rules130 p.5"},"at":"2025-03-17T10:00:00Z"}'
+			FROM generate_series($1::bigint, $2::bigint) AS g`, from, to)
+		require.NoError(t, err)
+	}
+	insert(10, 3*sqlstore.FullSweepEvery)
+	now := time.Unix(0, 10*sqlstore.FullSweepEvery)
+	claimed := map[string]bool{}
+	claim := func() {
+		batch, err := s.ClaimDue(ctx, now, 1)
+		require.NoError(t, err)
+		require.Len(t, batch, 1, "the backlog is not drained")
+		require.False(t, claimed[batch[0].Key()], "%s claimed twice", batch[0].Key())
+		claimed[batch[0].Key()] = true
+	}
+	for range 3 {
+		claim()
+	}
+	insert(1, 1) // due before the front
+	for batches := 0; !claimed["t1/1/breach"]; batches++ {
+		require.Less(t, batches, sqlstore.FullSweepEvery, "t1 waits at most FullSweepEvery batches")
+		claim()
+	}
+}

@@ -1,0 +1,4 @@
+package sqlstore
+
+// FullSweepEvery is fullSweepEvery, for tests.
+const FullSweepEvery = fullSweepEvery
