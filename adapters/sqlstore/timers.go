@@ -257,7 +257,7 @@ const claimDuePostgresQuery = `UPDATE rungs r SET claimed = TRUE, fired_at = $3,
 		ORDER BY at, key LIMIT $2 FOR UPDATE SKIP LOCKED
 	) batch
 	WHERE r.ctid = batch.ctid
-	RETURNING ` + firingColumns + `, r.key`
+	RETURNING ` + firingColumns + `, r.at, r.key`
 
 // claimDuePostgres claims on PostgreSQL the first limit due rungs not
 // locked by another sweeper, in one statement (its own transaction), or
@@ -322,8 +322,9 @@ func (s *Store) claimFrom(ctx context.Context, now time.Time, limit int, from fr
 	}
 	defer rows.Close()
 	var r firingRow
+	var at int64 // the rung's place in rungs_due, with its key
 	var key sql.RawBytes
-	dest := append(r.dest(), &key)
+	dest := append(r.dest(), &at, &key)
 	first := len(out)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
@@ -333,8 +334,7 @@ func (s *Store) claimFrom(ctx context.Context, now time.Time, limit int, from fr
 		if err != nil && *bad == nil {
 			*bad = fmt.Errorf("sqlstore: decoding a due rung: %w", err)
 		}
-		// The claimed rung's at is r.at: only ClaimFiring sets rung_at.
-		if at := r.at; at > last.at || at == last.at && string(key) > last.key || len(out) == first {
+		if at > last.at || at == last.at && string(key) > last.key || len(out) == first {
 			*last = frontKey{at, string(key)}
 		}
 		f.FiredAt = now
