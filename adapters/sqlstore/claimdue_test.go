@@ -15,8 +15,9 @@ import (
 	"github.com/qyzmet/qyzmet/deadlines/kz"
 )
 
-// ClaimDue copies the due rungs into claims without re-encoding them: the
-// instant they fired is kept beside the document and read back by Firings.
+// ClaimDue claims the due rungs where they lie without re-encoding their
+// firings: the instant they fired is kept in the fired_at column and read
+// back by Firings.
 func TestClaimDueKeepsFiredAt(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
 		for i := range 3 {
@@ -247,5 +248,36 @@ func TestClaimDueLeavesRungsPendingWhenADocumentDoesNotDecode(t *testing.T) {
 		var pending int
 		require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM claims WHERE pending_since IS NOT NULL`).Scan(&pending))
 		require.Equal(t, 2, pending)
+	})
+}
+
+// A rung claimed one by one before it is due is pending from its FiredAt
+// on, and comes back with its own At, to the nanosecond and in its UTC
+// offset (on PostgreSQL the row's at is the FiredAt, the At rung_at).
+func TestClaimFiringBeforeItIsDueKeepsItsAt(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
+		createClaimTimer(t, ctx, s, "early", claimStart)
+		due, err := s.DueFirings(ctx, claimStart.AddDate(1, 0, 0), 10)
+		require.NoError(t, err)
+		require.Len(t, due, 2)
+		f := due[1]
+		f.At = f.At.Add(123456789 * time.Nanosecond)
+		f.FiredAt = f.At.Add(-24 * time.Hour)
+		won, err := s.ClaimFiring(ctx, f)
+		require.NoError(t, err)
+		require.True(t, won)
+		pending, err := s.Unacknowledged(ctx, f.FiredAt.Add(time.Nanosecond), 10)
+		require.NoError(t, err)
+		stored, err := s.Firings(ctx, "early")
+		require.NoError(t, err)
+		for _, got := range [][]deadlines.Firing{pending, stored} {
+			require.Len(t, got, 1)
+			require.Equal(t, f.Key(), got[0].Key())
+			require.True(t, f.At.Equal(got[0].At), "At %v, want %v", got[0].At, f.At)
+			_, want := f.At.Zone()
+			_, off := got[0].At.Zone()
+			require.Equal(t, want, off)
+			require.True(t, f.FiredAt.Equal(got[0].FiredAt))
+		}
 	})
 }
