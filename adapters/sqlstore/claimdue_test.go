@@ -15,8 +15,9 @@ import (
 	"github.com/qyzmet/qyzmet/deadlines/kz"
 )
 
-// ClaimDue copies the due rungs into claims without re-encoding them: the
-// instant they fired is kept beside the document and read back by Firings.
+// ClaimDue claims the due rungs where they lie without re-encoding their
+// firings: the instant they fired is kept in the fired_at column and read
+// back by Firings.
 func TestClaimDueKeepsFiredAt(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
 		for i := range 3 {
@@ -225,13 +226,18 @@ func TestPostgresRungsLeaveRoomForClaimsAndVacuumSooner(t *testing.T) {
 	require.ElementsMatch(t, []string{"fillfactor=45", "autovacuum_vacuum_scale_factor=0.02", "autovacuum_vacuum_threshold=1000"}, opts)
 }
 
-// A due rung whose stored document does not decode fails the batch claim
-// after it committed: the batch's rungs stay claimed and pending (not
-// claimed again by the next batch), for Unacknowledged to hand out again.
+// A due rung whose stored document (on PostgreSQL, rule column) does not
+// decode fails the batch claim after it committed: the batch's rungs stay
+// claimed and pending (not claimed again by the next batch), for
+// Unacknowledged to hand out again.
 func TestClaimDueLeavesRungsPendingWhenADocumentDoesNotDecode(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
 		createClaimTimer(t, ctx, s, "bad", claimStart)
-		_, err := s.DB().ExecContext(ctx, `UPDATE rungs SET firing = '{"timer_id": 7}' WHERE key = 'bad/1/breach'`)
+		corrupt := `UPDATE rungs SET firing = '{"timer_id": 7}' WHERE key = 'bad/1/breach'`
+		if s.Dialect() == "postgres" {
+			corrupt = `UPDATE rungs SET rule = 'Rules999 p.x' WHERE key = 'bad/1/breach'`
+		}
+		_, err := s.DB().ExecContext(ctx, corrupt)
 		require.NoError(t, err)
 		far := claimStart.AddDate(1, 0, 0)
 		_, err = s.ClaimDue(ctx, far, 10)
@@ -253,8 +259,8 @@ func TestClaimDueReachesLateRungsWhileTheBacklogDrains(t *testing.T) {
 	ctx := context.Background()
 	s := postgres(t).NewStores(ctx, t).Timers.(*sqlstore.Store)
 	insert := func(from, to int) {
-		_, err := s.DB().ExecContext(ctx, `INSERT INTO rungs (key, timer_id, at, firing)
-			SELECT 't' || g || '/1/breach', 't' || g, g, '{"timer_id":"t' || g || '","cycle":1,"rung":{"name":"breach","rule":"Rules130 p.5"},"at":"2025-03-17T10:00:00Z"}'
+		_, err := s.DB().ExecContext(ctx, `INSERT INTO rungs (key, timer_id, at, subject, cycle, rung, rung_offset, rule, at_zone)
+			SELECT 't' || g || '/1/breach', 't' || g, g, 'late', 1, 'breach', 0, 'Rules130 p.5', 0
 			FROM generate_series($1::bigint, $2::bigint) AS g`, from, to)
 		require.NoError(t, err)
 	}
@@ -276,4 +282,35 @@ func TestClaimDueReachesLateRungsWhileTheBacklogDrains(t *testing.T) {
 		require.Less(t, batches, sqlstore.FullSweepEvery, "t1 waits at most FullSweepEvery batches")
 		claim()
 	}
+}
+
+// A rung claimed one by one before it is due is pending from its FiredAt
+// on, and comes back with its own At, to the nanosecond and in its UTC
+// offset (on PostgreSQL the row's at is the FiredAt, the At rung_at).
+func TestClaimFiringBeforeItIsDueKeepsItsAt(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
+		createClaimTimer(t, ctx, s, "early", claimStart)
+		due, err := s.DueFirings(ctx, claimStart.AddDate(1, 0, 0), 10)
+		require.NoError(t, err)
+		require.Len(t, due, 2)
+		f := due[1]
+		f.At = f.At.Add(123456789 * time.Nanosecond)
+		f.FiredAt = f.At.Add(-24 * time.Hour)
+		won, err := s.ClaimFiring(ctx, f)
+		require.NoError(t, err)
+		require.True(t, won)
+		pending, err := s.Unacknowledged(ctx, f.FiredAt.Add(time.Nanosecond), 10)
+		require.NoError(t, err)
+		stored, err := s.Firings(ctx, "early")
+		require.NoError(t, err)
+		for _, got := range [][]deadlines.Firing{pending, stored} {
+			require.Len(t, got, 1)
+			require.Equal(t, f.Key(), got[0].Key())
+			require.True(t, f.At.Equal(got[0].At), "At %v, want %v", got[0].At, f.At)
+			_, want := f.At.Zone()
+			_, off := got[0].At.Zone()
+			require.Equal(t, want, off)
+			require.True(t, f.FiredAt.Equal(got[0].FiredAt))
+		}
+	})
 }

@@ -50,11 +50,16 @@ func (s *Store) indexTimer(ctx context.Context, tx *txn, t *deadlines.Timer, bef
 		if slices.ContainsFunc(before, func(b deadlines.Firing) bool { return sameFiring(b, f) }) {
 			continue
 		}
+		rows = append(rows, f.Key(), t.ID, f.At.UnixNano())
+		if s.d.name == "postgres" {
+			rows = firingArgs(rows, f)
+			continue
+		}
 		raw, err := json.Marshal(f)
 		if err != nil {
 			return fmt.Errorf("sqlstore: encoding firing: %w", err)
 		}
-		rows = append(rows, f.Key(), t.ID, f.At.UnixNano(), string(raw))
+		rows = append(rows, string(raw))
 	}
 	// A claimed rung stays where it lies in rungs (migrations 011 and 014)
 	// and schedule is the view of the unclaimed ones: the delete spares the
@@ -66,8 +71,13 @@ func (s *Store) indexTimer(ctx context.Context, tx *txn, t *deadlines.Timer, bef
 			return err
 		}
 	}
-	for chunk := range slices.Chunk(rows, 4*perIndexStatement) {
-		query := `INSERT INTO rungs (key, timer_id, at, firing) VALUES (?, ?, ?, ?)` + strings.Repeat(`, (?, ?, ?, ?)`, len(chunk)/4-1) + ` ON CONFLICT DO NOTHING`
+	cols := []string{"key", "timer_id", "at", "firing"}
+	if s.d.name == "postgres" {
+		cols = append(cols[:3], firingFields...)
+	}
+	row := `(?` + strings.Repeat(`, ?`, len(cols)-1) + `)`
+	for chunk := range slices.Chunk(rows, len(cols)*perIndexStatement) {
+		query := `INSERT INTO rungs (` + strings.Join(cols, ", ") + `) VALUES ` + row + strings.Repeat(`, `+row, len(chunk)/len(cols)-1) + ` ON CONFLICT DO NOTHING`
 		if err := tx.exec(ctx, indexing, query, chunk...); err != nil {
 			return err
 		}
@@ -106,38 +116,43 @@ func (s *Store) UpdateTimer(ctx context.Context, id string, fn func(*deadlines.T
 // DueFirings implements deadlines.SweepStore: unclaimed rungs due at or
 // before now, earliest first, from the schedule_due index.
 func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
-	return s.firings(ctx, `SELECT firing, NULL FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?`, now.UnixNano(), limit)
+	return s.firings(ctx, "firing, NULL", `FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?`, now.UnixNano(), limit)
 }
 
 // ClaimFiring implements deadlines.SweepStore: the first claim of a key
 // records it and wins; later ones change nothing. The claim is one upsert
 // on rungs that changes only an unclaimed row (or adds the rung claimed
-// when it was not scheduled). On PostgreSQL the row's at is the earlier of
-// the rung's At and its FiredAt, so that Unacknowledged, which reads the
-// pending claims by at, finds a rung claimed before it was due.
+// when it was not scheduled). On PostgreSQL the firing is columns
+// (migration 014), its FiredAt the fired_at column, and the row's at is
+// the earlier of the rung's At and its FiredAt (the At is then rung_at),
+// so that Unacknowledged, which reads the pending claims by at, finds a
+// rung claimed before it was due.
 func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, error) {
-	raw, err := json.Marshal(f)
-	if err != nil {
-		return false, fmt.Errorf("sqlstore: encoding firing: %w", err)
-	}
-	at := f.At.UnixNano()
-	if s.d.name == "postgres" {
-		at = min(at, f.FiredAt.UnixNano())
-	}
-	unique := "timer_id, key" // rungs_timer_key; PostgreSQL's primary key is the key
-	if s.d.name == "postgres" {
-		unique = "key"
-	}
-	query := `INSERT INTO rungs (key, timer_id, at, firing, pending_since, claimed) VALUES (?, ?, ?, ?, ?, TRUE)
-		ON CONFLICT (` + unique + `) DO UPDATE SET at = excluded.at, firing = excluded.firing, claimed = TRUE,
+	args := []any{f.Key(), f.TimerID, f.At.UnixNano(), f.FiredAt.UnixNano()}
+	query := `INSERT INTO rungs (key, timer_id, at, pending_since, claimed, firing) VALUES (?, ?, ?, ?, TRUE, ?)
+		ON CONFLICT (timer_id, key) DO UPDATE SET at = excluded.at, firing = excluded.firing, claimed = TRUE,
 			fired_at = NULL, pending_since = excluded.pending_since
-		WHERE NOT rungs.claimed`
+		WHERE NOT rungs.claimed` // rungs_timer_key
+	if s.d.name == "postgres" {
+		at, rungAt := f.At.UnixNano(), any(nil)
+		if fired := f.FiredAt.UnixNano(); fired < at {
+			at, rungAt = fired, f.At.UnixNano()
+		}
+		args = append(firingArgs(append(args[:2], at, f.FiredAt.UnixNano()), f), rungAt, nanos(f.FiredAt))
+		query = claimFiringPostgres
+	} else {
+		raw, err := json.Marshal(f)
+		if err != nil {
+			return false, fmt.Errorf("sqlstore: encoding firing: %w", err)
+		}
+		args = append(args, string(raw))
+	}
 	unlock, err := s.lockWrite(ctx)
 	if err != nil {
 		return false, err
 	}
 	defer unlock()
-	res, err := s.db.ExecContext(ctx, s.q(query), f.Key(), f.TimerID, at, string(raw), f.FiredAt.UnixNano())
+	res, err := s.db.ExecContext(ctx, s.q(query), args...)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err)
 	}
@@ -148,12 +163,25 @@ func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, erro
 	return n == 1, nil
 }
 
+// claimFiringPostgres is ClaimFiring's upsert on PostgreSQL, whose
+// primary key is the key: its values are the key, timer_id, at,
+// pending_since, the firing's columns (firingArgs), rung_at and fired_at.
+var claimFiringPostgres = func() string {
+	cols := append(append([]string{"key", "timer_id", "at", "pending_since"}, firingFields...), "rung_at", "fired_at")
+	set := make([]string, 0, len(cols)-2)
+	for _, c := range cols[2:] {
+		set = append(set, c+" = excluded."+c)
+	}
+	return `INSERT INTO rungs (claimed, ` + strings.Join(cols, ", ") + `) VALUES (TRUE` + strings.Repeat(`, ?`, len(cols)) + `)
+		ON CONFLICT (key) DO UPDATE SET claimed = TRUE, ` + strings.Join(set, ", ") + `
+		WHERE NOT rungs.claimed`
+}()
+
 var _ deadlines.BatchClaimer = (*Store)(nil)
 
 // ClaimDue implements deadlines.BatchClaimer. On PostgreSQL the due rungs
-// are moved from schedule into claims as they are (fired_at is a column,
-// so no document is decoded and encoded again) in one round trip (see
-// claimDuePostgres). On SQLite they are claimed where
+// are claimed where they lie in one round trip, which returns their
+// columns (see claimDuePostgres). On SQLite they are claimed where
 // they lie, in one immediate transaction (see claimRange).
 func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
 	claim := s.claimDueSQLite
@@ -225,9 +253,9 @@ const claimDuePostgresQuery = `UPDATE rungs r SET claimed = TRUE, fired_at = $3,
 		SELECT ctid FROM rungs
 		WHERE (at, key) > ($4, $5) AND at <= $1 AND NOT acked AND NOT claimed
 		ORDER BY at, key LIMIT $2 FOR UPDATE SKIP LOCKED
-	) due
-	WHERE r.ctid = due.ctid
-	RETURNING r.at, r.key, r.firing`
+	) batch
+	WHERE r.ctid = batch.ctid
+	RETURNING ` + firingColumns + `, r.at, r.key`
 
 // claimDuePostgres claims on PostgreSQL the first limit due rungs not
 // locked by another sweeper, in one statement (its own transaction), or
@@ -250,57 +278,70 @@ func (s *Store) claimDuePostgres(ctx context.Context, now time.Time, limit int) 
 	fromStart := !f.set || f.batches%fullSweepEvery == 0
 	from := f.last
 	f.mu.Unlock()
-	var docs firingDocs
-	docs.expect(limit)
+	out := make([]deadlines.Firing, 0, min(limit, 4096))
 	var last frontKey
+	var bad error // the first claimed rung that does not decode
 	for {
 		if fromStart {
 			from = frontKey{at: math.MinInt64}
 		}
-		if err := s.claimFrom(ctx, now, limit-docs.len(), from, &docs, &last); err != nil {
+		var err error
+		if out, err = s.claimFrom(ctx, now, limit-len(out), from, out, &last, &bad); err != nil {
 			return nil, err
 		}
-		if docs.len() == limit || fromStart {
+		if len(out) == limit || fromStart {
 			break
 		}
 		fromStart = true
 	}
 	f.mu.Lock()
-	if docs.len() < limit {
+	if len(out) < limit {
 		f.set, f.batches = false, 0
 	} else {
 		f.last, f.set = last, true
 		f.batches++
 	}
 	f.mu.Unlock()
-	return docs.decode(now)
+	if bad != nil {
+		return nil, bad
+	}
+	return out, nil
 }
 
 // claimFrom runs claimDuePostgresQuery from the rung after from, adding
-// the claimed rungs' documents to docs and moving last to the latest
-// claimed rung.
-func (s *Store) claimFrom(ctx context.Context, now time.Time, limit int, from frontKey, docs *firingDocs, last *frontKey) error {
+// the claimed rungs' firings to out and moving last to the latest claimed
+// rung. A rung that does not decode is counted, and its error kept in bad
+// (the first one), not returned: the claim committed, and the rungs stay
+// claimed and pending, for Unacknowledged to hand out again.
+func (s *Store) claimFrom(ctx context.Context, now time.Time, limit int, from frontKey, out []deadlines.Firing, last *frontKey, bad *error) ([]deadlines.Firing, error) {
 	rows, err := s.db.QueryContext(ctx, claimDuePostgresQuery, now.UnixNano(), limit, now.UnixNano(), from.at, from.key)
 	if err != nil {
-		return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
 	defer rows.Close()
-	var at int64
-	var key string
-	var raw sql.RawBytes
+	var r firingRow
+	var at int64 // the rung's place in rungs_due, with its key
+	var key sql.RawBytes
+	dest := append(r.dest(), &at, &key)
+	first := len(out)
 	for rows.Next() {
-		if err := rows.Scan(&at, &key, &raw); err != nil {
-			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		if err := rows.Scan(dest...); err != nil {
+			return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
-		if at > last.at || at == last.at && key > last.key || docs.len() == 0 {
-			*last = frontKey{at, key}
+		f, err := r.firing()
+		if err != nil && *bad == nil {
+			*bad = fmt.Errorf("sqlstore: decoding a due rung: %w", err)
 		}
-		docs.add(raw)
+		if at > last.at || at == last.at && string(key) > last.key || len(out) == first {
+			*last = frontKey{at, string(key)}
+		}
+		f.FiredAt = now
+		out = append(out, f)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
-	return nil
+	return out, nil
 }
 
 // The statements of claimRange.
@@ -427,13 +468,13 @@ var _ deadlines.Acknowledger = (*Store)(nil)
 // pending_since. The walk passes the open rungs due before before, which
 // are few unless the sweeper is behind.
 func (s *Store) Unacknowledged(ctx context.Context, before time.Time, limit int) ([]deadlines.Firing, error) {
-	query := `SELECT firing, fired_at FROM claims WHERE pending_since IS NOT NULL AND pending_since < ? ORDER BY pending_since, key LIMIT ?`
+	query := `FROM claims WHERE pending_since IS NOT NULL AND pending_since < ? ORDER BY pending_since, key LIMIT ?`
 	args := []any{before.UnixNano(), limit}
 	if s.d.name == "postgres" {
-		query = `SELECT firing, fired_at FROM rungs WHERE NOT acked AND at < ? AND claimed AND pending_since < ? ORDER BY pending_since, key LIMIT ?`
+		query = `FROM rungs WHERE NOT acked AND at < ? AND claimed AND pending_since < ? ORDER BY pending_since, key LIMIT ?`
 		args = []any{before.UnixNano(), before.UnixNano(), limit}
 	}
-	return s.firings(ctx, query, args...)
+	return s.firings(ctx, "firing, fired_at", query, args...)
 }
 
 // AckFirings implements deadlines.Acknowledger: the claims of keys are
@@ -482,39 +523,54 @@ func (s *Store) setPending(ctx context.Context, what string, since any, keys []s
 }
 
 // Firings returns the claimed firings of a timer, earliest first; a rung
-// ClaimDue fired has its FiredAt from the fired_at column. Its keys are
+// ClaimDue fired (on PostgreSQL any claimed rung) has its FiredAt from the
+// fired_at column. Its keys are
 // the ones starting with its ID and a slash: a range of PostgreSQL's
 // primary key, the key (SQLite's rungs_timer_key serves timer_id).
 func (s *Store) Firings(ctx context.Context, timerID string) ([]deadlines.Firing, error) {
-	out, err := s.firings(ctx, `SELECT firing, fired_at FROM claims WHERE timer_id = ? AND key >= ? AND key < ?`,
+	out, err := s.firings(ctx, "firing, fired_at", `FROM claims WHERE timer_id = ? AND key >= ? AND key < ?`,
 		timerID, timerID+"/", timerID+"0") // '0' follows '/'
-	// Sorted by the documents' At: on PostgreSQL the at column may be
+	// Sorted by the firings' At: on PostgreSQL the at column may be
 	// FiredAt (see ClaimFiring).
 	slices.SortFunc(out, func(a, b deadlines.Firing) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key())) })
 	return out, err
 }
 
-// firings runs a query selecting (firing, fired_at) from claims; fired_at
-// (set when ClaimDue fired the rung) becomes the firing's FiredAt.
-func (s *Store) firings(ctx context.Context, query string, args ...any) ([]deadlines.Firing, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+// firings runs SELECT cols rest, where cols select a firing: on SQLite
+// cols, the document and fired_at (which, when not NULL, becomes the
+// firing's FiredAt), on PostgreSQL firingColumns.
+func (s *Store) firings(ctx context.Context, cols, rest string, args ...any) ([]deadlines.Firing, error) {
+	if s.d.name == "postgres" {
+		cols = firingColumns
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+cols+` `+rest), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: listing firings: %w", err)
 	}
 	defer rows.Close()
 	var out []deadlines.Firing
+	var r firingRow
+	var raw sql.RawBytes
+	var firedAt sql.NullInt64
+	dest := []any{&raw, &firedAt}
+	if s.d.name == "postgres" {
+		dest = r.dest()
+	}
 	for rows.Next() {
-		var raw sql.RawBytes
-		var firedAt sql.NullInt64
-		if err := rows.Scan(&raw, &firedAt); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("sqlstore: listing firings: %w", err)
 		}
 		var f deadlines.Firing
-		if err := decode(raw, &f); err != nil {
-			return nil, fmt.Errorf("sqlstore: decoding firing: %w", err)
+		if s.d.name == "postgres" {
+			f, err = r.firing()
+		} else {
+			err = decode(raw, &f)
+			if firedAt.Valid {
+				f.FiredAt = time.Unix(0, firedAt.Int64)
+			}
 		}
-		if firedAt.Valid {
-			f.FiredAt = time.Unix(0, firedAt.Int64)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: decoding firing: %w", err)
 		}
 		out = append(out, f)
 	}
@@ -522,4 +578,94 @@ func (s *Store) firings(ctx context.Context, query string, args ...any) ([]deadl
 		return nil, fmt.Errorf("sqlstore: listing firings: %w", err)
 	}
 	return out, nil
+}
+
+// firingFields are the columns of rungs on PostgreSQL (migration 014),
+// besides key, timer_id, at, rung_at and fired_at, that hold a firing, in
+// the order of firingArgs.
+var firingFields = []string{"subject", "cycle", "rung", "rung_offset", "rule", "at_zone", "due", "due_zone"}
+
+// firingArgs appends the values of f's firingFields to args.
+func firingArgs(args []any, f deadlines.Firing) []any {
+	return append(args, f.Subject, f.Cycle, f.Rung.Name, f.Rung.Offset, f.Rung.Rule.String(), zone(f.At), nanos(f.Due), zone(f.Due))
+}
+
+// nanos is t in Unix nanoseconds, or NULL for the zero time.
+func nanos(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+// zone is t's UTC offset in seconds, or NULL for the zero time.
+func zone(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	_, off := t.Zone()
+	return off
+}
+
+// firingColumns select a firing from rungs on PostgreSQL (or its views),
+// as firingRow scans it.
+const firingColumns = `timer_id, subject, cycle, rung, rung_offset, rule, COALESCE(rung_at, at), at_zone, due, due_zone, fired_at`
+
+// firingRow is a firing's columns (firingColumns) as scanned.
+type firingRow struct {
+	timerID, subject, rung, rule string
+	cycle, offset, at            int64
+	atZone, due, dueZone, fired  sql.NullInt64
+
+	// The last rule parsed and the last zone made, which the next row
+	// likely shares.
+	lastRule string
+	cited    deadlines.Citation
+	zoneOff  int64
+	zone     *time.Location
+}
+
+// dest returns the Scan destinations of firingColumns.
+func (r *firingRow) dest() []any {
+	return []any{&r.timerID, &r.subject, &r.cycle, &r.rung, &r.offset, &r.rule, &r.at, &r.atZone, &r.due, &r.dueZone, &r.fired}
+}
+
+// firing builds the firing scanned. Its times are in their stored UTC
+// offsets, as decoding them from RFC 3339 would have them (up to the
+// Location: equal instants, equal offsets); a NULL zone is the zero time.
+// A rule that does not parse is an error, with the firing as far as read.
+func (r *firingRow) firing() (deadlines.Firing, error) {
+	f := deadlines.Firing{
+		TimerID: r.timerID, Subject: r.subject, Cycle: int(r.cycle),
+		Rung: deadlines.Rung{Name: r.rung, Offset: int(r.offset)},
+		At:   r.instant(r.at, r.atZone), Due: r.instant(r.due.Int64, r.dueZone),
+	}
+	if r.fired.Valid {
+		f.FiredAt = time.Unix(0, r.fired.Int64)
+	}
+	if r.rule != r.lastRule { // the zero lastRule is the zero citation's
+		c, err := deadlines.ParseCitation(r.rule)
+		if err != nil {
+			return f, err
+		}
+		r.lastRule, r.cited = r.rule, c
+	}
+	f.Rung.Rule = r.cited
+	return f, nil
+}
+
+// instant is ns Unix nanoseconds in the zone of UTC offset off seconds:
+// time.UTC for 0, else a fixed zone without a name, as decoding an RFC
+// 3339 time gives (the row's last one is reused: rows share a few);
+// NULL off is the zero time.
+func (r *firingRow) instant(ns int64, off sql.NullInt64) time.Time {
+	switch {
+	case !off.Valid:
+		return time.Time{}
+	case off.Int64 == 0:
+		return time.Unix(0, ns).UTC()
+	case r.zone == nil || r.zoneOff != off.Int64:
+		r.zone, r.zoneOff = time.FixedZone("", int(off.Int64)), off.Int64
+	}
+	return time.Unix(0, ns).In(r.zone)
 }
