@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/qyzmet/qyzmet/reports"
 )
@@ -24,18 +23,9 @@ const copyBatch = 5000
 // transaction is then rolled back and a look-up of the batch's IDs names
 // the line (storedLineAfter).
 func (s *Store) copyAppeals(ctx context.Context, appeals iter.Seq2[reports.Appeal, error]) (int, error) {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("sqlstore: importing appeals: %w", err)
-	}
-	defer conn.Close()
 	n := 0
-	err = conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("sqlstore: importing appeals: driver connection %T is not pgx's", dc)
-		}
-		tx, err := sc.Conn().Begin(ctx)
+	err := s.withPgx(ctx, "importing appeals", func(pc *pgx.Conn) error {
+		tx, err := pc.Begin(ctx)
 		if err != nil {
 			return fmt.Errorf("sqlstore: begin: %w", err)
 		}
@@ -48,7 +38,7 @@ func (s *Store) copyAppeals(ctx context.Context, appeals iter.Seq2[reports.Appea
 			}
 			if err := copyBatchIn(ctx, tx, &b); err != nil {
 				_ = tx.Rollback(ctx)
-				return storedLineAfter(ctx, sc.Conn(), &b, err)
+				return storedLineAfter(ctx, pc, &b, err)
 			}
 			n += b.n
 		}

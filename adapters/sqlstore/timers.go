@@ -12,6 +12,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/qyzmet/qyzmet/deadlines"
 )
 
@@ -314,34 +317,37 @@ func (s *Store) claimDuePostgres(ctx context.Context, now time.Time, limit int) 
 // (the first one), not returned: the claim committed, and the rungs stay
 // claimed and pending, for Unacknowledged to hand out again.
 func (s *Store) claimFrom(ctx context.Context, now time.Time, limit int, from frontKey, out []deadlines.Firing, last *frontKey, bad *error) ([]deadlines.Firing, error) {
-	rows, err := s.db.QueryContext(ctx, claimDuePostgresQuery, now.UnixNano(), limit, now.UnixNano(), from.at, from.key)
-	if err != nil {
-		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-	}
-	defer rows.Close()
-	var r firingRow
-	var at int64 // the rung's place in rungs_due, with its key
-	var key sql.RawBytes
-	dest := append(r.dest(), &at, &key)
-	first := len(out)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	err := s.withPgx(ctx, "claiming due rungs", func(pc *pgx.Conn) error {
+		rows, err := pc.Query(ctx, claimDuePostgresQuery, now.UnixNano(), limit, now.UnixNano(), from.at, from.key)
+		if err != nil {
+			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
-		f, err := r.firing()
-		if err != nil && *bad == nil {
-			*bad = fmt.Errorf("sqlstore: decoding a due rung: %w", err)
+		defer rows.Close()
+		var r firingRow
+		var at int64 // the rung's place in rungs_due, with its key
+		var key []byte
+		dest := append(r.dest(), &at, &key)
+		first := len(out)
+		for rows.Next() {
+			if err := rows.Scan(dest...); err != nil {
+				return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+			}
+			f, err := r.firing()
+			if err != nil && *bad == nil {
+				*bad = fmt.Errorf("sqlstore: decoding a due rung: %w", err)
+			}
+			if at > last.at || at == last.at && string(key) > last.key || len(out) == first {
+				*last = frontKey{at, string(key)}
+			}
+			f.FiredAt = now
+			out = append(out, f)
 		}
-		if at > last.at || at == last.at && string(key) > last.key || len(out) == first {
-			*last = frontKey{at, string(key)}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
-		f.FiredAt = now
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // The statements of claimRange.
@@ -615,7 +621,7 @@ const firingColumns = `timer_id, subject, cycle, rung, rung_offset, rule, COALES
 type firingRow struct {
 	timerID, subject, rung, rule string
 	cycle, offset, at            int64
-	atZone, due, dueZone, fired  sql.NullInt64
+	atZone, due, dueZone, fired  pgtype.Int8 // NULL or not, through pgx or database/sql
 
 	// The last rule parsed and the last zone made, which the next row
 	// likely shares.
@@ -658,7 +664,7 @@ func (r *firingRow) firing() (deadlines.Firing, error) {
 // time.UTC for 0, else a fixed zone without a name, as decoding an RFC
 // 3339 time gives (the row's last one is reused: rows share a few);
 // NULL off is the zero time.
-func (r *firingRow) instant(ns int64, off sql.NullInt64) time.Time {
+func (r *firingRow) instant(ns int64, off pgtype.Int8) time.Time {
 	switch {
 	case !off.Valid:
 		return time.Time{}

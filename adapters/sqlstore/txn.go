@@ -49,22 +49,31 @@ func (s *Store) inTxn(ctx context.Context, fn func(*txn) error) error {
 	if s.d.name != "postgres" {
 		return s.inGroup(ctx, &txn{s: s}, fn)
 	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("sqlstore: begin: %w", err)
-	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("sqlstore: begin: driver connection %T is not pgx's", dc)
-		}
-		t := &txn{s: s, pg: sc.Conn()}
+	return s.withPgx(ctx, "begin", func(pc *pgx.Conn) error {
+		t := &txn{s: s, pg: pc}
 		if err := fn(t); err != nil {
 			t.rollback(ctx)
 			return err
 		}
 		return t.commit(ctx)
+	})
+}
+
+// withPgx calls fn with a PostgreSQL connection of the pool as pgx's own
+// *pgx.Conn: its API skips database/sql's per-value conversions and
+// goroutine hand-offs. what names the operation in errors.
+func (s *Store) withPgx(ctx context.Context, what string, fn func(*pgx.Conn) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", what, err)
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("sqlstore: %s: driver connection %T is not pgx's", what, dc)
+		}
+		return fn(sc.Conn())
 	})
 }
 
