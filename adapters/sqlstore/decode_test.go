@@ -2,14 +2,11 @@ package sqlstore
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/onboarding"
 )
 
@@ -49,32 +46,4 @@ func BenchmarkDecodeOnboarding(b *testing.B) {
 			}
 		})
 	}
-}
-
-// firingDocs decodes a batch in order, each firing from its own document
-// and fired at now, and fails on a document that does not decode.
-func TestFiringDocsDecodeInOrder(t *testing.T) {
-	now := time.Unix(1_700_000_000, 0)
-	var docs firingDocs
-	const n = 700
-	for i := range n {
-		raw, err := json.Marshal(deadlines.Firing{TimerID: fmt.Sprintf("t%d", i), Cycle: i, At: time.Unix(int64(i), 0).UTC()})
-		require.NoError(t, err)
-		docs.add(raw)
-	}
-	got, err := docs.decode(now)
-	require.NoError(t, err)
-	require.Len(t, got, n)
-	for i, f := range got {
-		require.Equal(t, fmt.Sprintf("t%d", i), f.TimerID)
-		require.Equal(t, i, f.Cycle)
-		require.True(t, f.At.Equal(time.Unix(int64(i), 0)))
-		require.True(t, f.FiredAt.Equal(now))
-	}
-	docs.add([]byte(`{"timer_id": 7}`))
-	_, err = docs.decode(now)
-	require.ErrorContains(t, err, "decoding a due rung")
-	empty, err := (&firingDocs{}).decode(now)
-	require.NoError(t, err)
-	require.Empty(t, empty)
 }

@@ -35,8 +35,9 @@
 // instant, which is what the sweeper scans; a claimed rung keeps its row,
 // whose unique key makes each claim exactly once, and schedule (the
 // unclaimed rungs) and claims (the claimed ones) are views of it. A rung's
-// firing is a JSON document on SQLite and columns on PostgreSQL (migration
-// 014), where a claimed batch is read without decoding JSON. Claiming
+// firing is columns of rungs (migrations 014 on PostgreSQL and 015 on
+// SQLite), read by one scanner: a claimed batch is read without decoding
+// JSON. Claiming
 // a rung sets its claimed column in place (migrations 011 and 014). On
 // SQLite rungs is clustered by instant and a batch claim is one UPDATE of
 // a contiguous range. On PostgreSQL a batch claim is one statement that

@@ -13,27 +13,46 @@ import (
 )
 
 // Migration 014 (PostgreSQL) turns the firing documents of schedule and
-// claims into rungs' columns: DueFirings, Unacknowledged and Firings
-// return the firings as the documents had them (equal instants in the
-// same UTC offsets; a claim's FiredAt from the document to the
-// microsecond), a claim ClaimFiring made before the rung was due is
-// still pending, a document's missing fields are zero, and re-saving a
-// timer does not schedule its claimed rungs again.
+// claims into rungs' columns: see testFiringColumns.
 func TestMigration014TurnsFiringDocumentsIntoColumns(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := openAtVersion(t, "postgres", 13)
+	testFiringColumns(t, s, time.Microsecond, func(f deadlines.Firing, doc string, claimed bool, firedAt, pendingSince any) {
+		query := `INSERT INTO schedule (key, timer_id, at, firing) VALUES ($1, $2, $3, $4)`
+		args := []any{f.Key(), f.TimerID, f.At.UnixNano(), doc}
+		if claimed {
+			query = `INSERT INTO claims (key, timer_id, at, firing, fired_at, pending_since) VALUES ($1, $2, $3, $4, $5, $6)`
+			args = append(args, firedAt, pendingSince)
+		}
+		_, err := s.db.ExecContext(ctx, query, args...)
+		require.NoError(t, err)
+	})
+}
+
+// testFiringColumns checks a migration (PostgreSQL's 014, SQLite's 015)
+// that turns the firing documents of s, a store at the version before it,
+// into rungs' columns: DueFirings, Unacknowledged and Firings return the
+// firings as the documents had them (equal instants in the same UTC
+// offsets; a claim's FiredAt from the document to precision), a claim
+// ClaimFiring made before the rung was due is still pending, a
+// document's missing fields are zero, and re-saving a timer does not
+// schedule its claimed rungs again. insert stores a rung's document at
+// that version: claimed or not, its fired_at and pending_since.
+func testFiringColumns(t *testing.T, s *Store, precision time.Duration, insert func(f deadlines.Firing, doc string, claimed bool, firedAt, pendingSince any)) {
+	t.Helper()
+	ctx := context.Background()
 	c := kz.Calendar() // +05:00
 	rule := deadlines.Cite(deadlines.Rules130, 5)
 	start := time.Date(2025, time.March, 17, 10, 0, 0, 0, c.Location())
 	timer := func(id string) *deadlines.Timer {
-		tm, err := deadlines.NewTimer(c, id, "migration 014 "+id, deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: rule},
+		tm, err := deadlines.NewTimer(c, id, "firing columns "+id, deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: rule},
 			start, deadlines.Warning(1, rule), deadlines.Breach(rule))
 		require.NoError(t, err)
 		require.Len(t, tm.Schedule, 2)
 		raw, err := json.Marshal(tm)
 		require.NoError(t, err)
-		_, err = s.db.ExecContext(ctx, `INSERT INTO timers (id, doc) VALUES ($1, $2)`, id, string(raw))
+		_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO timers (id, doc) VALUES (?, ?)`), id, string(raw))
 		require.NoError(t, err)
 		return tm
 	}
@@ -42,16 +61,8 @@ func TestMigration014TurnsFiringDocumentsIntoColumns(t *testing.T) {
 		require.NoError(t, err)
 		return string(raw)
 	}
-	schedule := func(f deadlines.Firing) {
-		_, err := s.db.ExecContext(ctx, `INSERT INTO schedule (key, timer_id, at, firing) VALUES ($1, $2, $3, $4)`,
-			f.Key(), f.TimerID, f.At.UnixNano(), doc(f))
-		require.NoError(t, err)
-	}
-	claim := func(f deadlines.Firing, firedAt, pendingSince any) {
-		_, err := s.db.ExecContext(ctx, `INSERT INTO claims (key, timer_id, at, firing, fired_at, pending_since) VALUES ($1, $2, $3, $4, $5, $6)`,
-			f.Key(), f.TimerID, f.At.UnixNano(), doc(f), firedAt, pendingSince)
-		require.NoError(t, err)
-	}
+	schedule := func(f deadlines.Firing) { insert(f, doc(f), false, nil, nil) }
+	claim := func(f deadlines.Firing, firedAt, pendingSince any) { insert(f, doc(f), true, firedAt, pendingSince) }
 
 	// a: scheduled. b: its warning claimed by ClaimDue and pending, its
 	// breach claimed by ClaimDue and acknowledged. z (UTC): claimed by
@@ -66,10 +77,10 @@ func TestMigration014TurnsFiringDocumentsIntoColumns(t *testing.T) {
 	claim(breach, breach.At.Add(time.Second).UnixNano(), nil)
 	zAt := time.Date(2025, time.March, 20, 12, 0, 0, 123456789, time.UTC)
 	z := deadlines.Firing{TimerID: "z", Subject: "standalone", Cycle: 2, Rung: deadlines.Warning(3, deadlines.Cite(deadlines.Rules472, 12)),
-		At: zAt, Due: time.Date(2025, time.March, 25, 0, 0, 0, 0, time.UTC), FiredAt: zAt.Add(-time.Hour).Truncate(time.Microsecond)}
+		At: zAt, Due: time.Date(2025, time.March, 25, 0, 0, 0, 0, time.UTC), FiredAt: zAt.Add(-time.Hour).Truncate(precision)}
 	claim(z, nil, z.FiredAt.UnixNano())
-	_, err := s.db.ExecContext(ctx, `INSERT INTO schedule (key, timer_id, at, firing) VALUES ('m/1/breach', 'm', 1, '{"timer_id":"m"}')`)
-	require.NoError(t, err)
+	m := deadlines.Firing{TimerID: "m", Rung: deadlines.Rung{Name: "breach"}, Cycle: 1, At: time.Unix(0, 1)}
+	insert(m, `{"timer_id":"m"}`, false, nil, nil)
 
 	require.NoError(t, s.Migrate(ctx))
 
@@ -114,7 +125,7 @@ func TestMigration014TurnsFiringDocumentsIntoColumns(t *testing.T) {
 
 	// Re-saving b with its rungs moved a week on leaves its claims as they were.
 	require.NoError(t, s.UpdateTimer(ctx, "b", func(tm *deadlines.Timer) error {
-		return tm.Extend(c, start.Add(time.Hour), deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: rule}, "after 014")
+		return tm.Extend(c, start.Add(time.Hour), deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: rule}, "after the migration")
 	}))
 	fs, err = s.Firings(ctx, "b")
 	require.NoError(t, err)

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -53,16 +52,7 @@ func (s *Store) indexTimer(ctx context.Context, tx *txn, t *deadlines.Timer, bef
 		if slices.ContainsFunc(before, func(b deadlines.Firing) bool { return sameFiring(b, f) }) {
 			continue
 		}
-		rows = append(rows, f.Key(), t.ID, f.At.UnixNano())
-		if s.d.name == "postgres" {
-			rows = firingArgs(rows, f)
-			continue
-		}
-		raw, err := json.Marshal(f)
-		if err != nil {
-			return fmt.Errorf("sqlstore: encoding firing: %w", err)
-		}
-		rows = append(rows, string(raw))
+		rows = firingArgs(append(rows, f.Key(), t.ID, f.At.UnixNano()), f)
 	}
 	// A claimed rung stays where it lies in rungs (migrations 011 and 014)
 	// and schedule is the view of the unclaimed ones: the delete spares the
@@ -74,10 +64,7 @@ func (s *Store) indexTimer(ctx context.Context, tx *txn, t *deadlines.Timer, bef
 			return err
 		}
 	}
-	cols := []string{"key", "timer_id", "at", "firing"}
-	if s.d.name == "postgres" {
-		cols = append(cols[:3], firingFields...)
-	}
+	cols := append([]string{"key", "timer_id", "at"}, firingFields...)
 	row := `(?` + strings.Repeat(`, ?`, len(cols)-1) + `)`
 	for chunk := range slices.Chunk(rows, len(cols)*perIndexStatement) {
 		query := `INSERT INTO rungs (` + strings.Join(cols, ", ") + `) VALUES ` + row + strings.Repeat(`, `+row, len(chunk)/len(cols)-1) + ` ON CONFLICT DO NOTHING`
@@ -119,37 +106,28 @@ func (s *Store) UpdateTimer(ctx context.Context, id string, fn func(*deadlines.T
 // DueFirings implements deadlines.SweepStore: unclaimed rungs due at or
 // before now, earliest first, from the schedule_due index.
 func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
-	return s.firings(ctx, "firing, NULL", `FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?`, now.UnixNano(), limit)
+	return s.firings(ctx, `FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?`, now.UnixNano(), limit)
 }
 
 // ClaimFiring implements deadlines.SweepStore: the first claim of a key
 // records it and wins; later ones change nothing. The claim is one upsert
 // on rungs that changes only an unclaimed row (or adds the rung claimed
-// when it was not scheduled). On PostgreSQL the firing is columns
-// (migration 014), its FiredAt the fired_at column, and the row's at is
-// the earlier of the rung's At and its FiredAt (the At is then rung_at),
-// so that Unacknowledged, which reads the pending claims by at, finds a
-// rung claimed before it was due.
+// when it was not scheduled). The firing is columns (migrations 014 and
+// 015), its FiredAt the fired_at column. On PostgreSQL the row's at is the
+// earlier of the rung's At and its FiredAt (the At is then rung_at), so
+// that Unacknowledged, which reads the pending claims by at, finds a rung
+// claimed before it was due; SQLite's reads them by pending_since, and at
+// is the At.
 func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, error) {
-	args := []any{f.Key(), f.TimerID, f.At.UnixNano(), f.FiredAt.UnixNano()}
-	query := `INSERT INTO rungs (key, timer_id, at, pending_since, claimed, firing) VALUES (?, ?, ?, ?, TRUE, ?)
-		ON CONFLICT (timer_id, key) DO UPDATE SET at = excluded.at, firing = excluded.firing, claimed = TRUE,
-			fired_at = NULL, pending_since = excluded.pending_since
-		WHERE NOT rungs.claimed` // rungs_timer_key
+	at, rungAt := f.At.UnixNano(), any(nil)
+	query := claimFiringSQLite
 	if s.d.name == "postgres" {
-		at, rungAt := f.At.UnixNano(), any(nil)
 		if fired := f.FiredAt.UnixNano(); fired < at {
 			at, rungAt = fired, f.At.UnixNano()
 		}
-		args = append(firingArgs(append(args[:2], at, f.FiredAt.UnixNano()), f), rungAt, nanos(f.FiredAt))
 		query = claimFiringPostgres
-	} else {
-		raw, err := json.Marshal(f)
-		if err != nil {
-			return false, fmt.Errorf("sqlstore: encoding firing: %w", err)
-		}
-		args = append(args, string(raw))
 	}
+	args := append(firingArgs([]any{f.Key(), f.TimerID, at, f.FiredAt.UnixNano()}, f), rungAt, nanos(f.FiredAt))
 	unlock, err := s.lockWrite(ctx)
 	if err != nil {
 		return false, err
@@ -166,19 +144,25 @@ func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, erro
 	return n == 1, nil
 }
 
-// claimFiringPostgres is ClaimFiring's upsert on PostgreSQL, whose
-// primary key is the key: its values are the key, timer_id, at,
-// pending_since, the firing's columns (firingArgs), rung_at and fired_at.
-var claimFiringPostgres = func() string {
+// ClaimFiring's upserts, on PostgreSQL, whose primary key is the key, and
+// on SQLite, whose rungs_timer_key is (timer_id, key): their values are
+// the key, timer_id, at, pending_since, the firing's columns (firingArgs),
+// rung_at and fired_at.
+var (
+	claimFiringPostgres = claimFiringUpsert("key")
+	claimFiringSQLite   = claimFiringUpsert("timer_id, key")
+)
+
+func claimFiringUpsert(conflict string) string {
 	cols := append(append([]string{"key", "timer_id", "at", "pending_since"}, firingFields...), "rung_at", "fired_at")
 	set := make([]string, 0, len(cols)-2)
 	for _, c := range cols[2:] {
 		set = append(set, c+" = excluded."+c)
 	}
 	return `INSERT INTO rungs (claimed, ` + strings.Join(cols, ", ") + `) VALUES (TRUE` + strings.Repeat(`, ?`, len(cols)) + `)
-		ON CONFLICT (key) DO UPDATE SET claimed = TRUE, ` + strings.Join(set, ", ") + `
+		ON CONFLICT (` + conflict + `) DO UPDATE SET claimed = TRUE, ` + strings.Join(set, ", ") + `
 		WHERE NOT rungs.claimed`
-}()
+}
 
 var _ deadlines.BatchClaimer = (*Store)(nil)
 
@@ -202,9 +186,9 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 }
 
 // claimDueSQLite claims on SQLite, in one immediate transaction (see
-// claimRange), and decodes the claimed rungs after the COMMIT, not while
-// holding the write lock: a document that does not decode leaves its rung
-// claimed and pending, and Unacknowledged hands it out again.
+// claimRange). A claimed rung that does not decode (its rule does not
+// parse) fails the claim after the COMMIT: it stays claimed and pending,
+// and Unacknowledged hands it out again.
 func (s *Store) claimDueSQLite(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
 	// Prepared before the transaction takes a connection of the pool.
 	read, err := s.stmt(ctx, claimRangeRead)
@@ -215,15 +199,20 @@ func (s *Store) claimDueSQLite(ctx context.Context, now time.Time, limit int) ([
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
-	var docs firingDocs
-	docs.expect(limit)
+	out := make([]deadlines.Firing, 0, min(limit, 4096))
+	var bad error // the first claimed rung that does not decode
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.claimRange(ctx, tx.StmtContext(ctx, read), tx.StmtContext(ctx, claim), now, limit, &docs)
+		var err error
+		out, err = s.claimRange(ctx, tx.StmtContext(ctx, read), tx.StmtContext(ctx, claim), now, limit, out, &bad)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return docs.decode(now)
+	if bad != nil {
+		return nil, bad
+	}
+	return out, nil
 }
 
 // sweepFront is where the next PostgreSQL batch claim starts looking for
@@ -352,7 +341,7 @@ func (s *Store) claimFrom(ctx context.Context, now time.Time, limit int, from fr
 
 // The statements of claimRange.
 const (
-	claimRangeRead = `SELECT at, key, claimed, firing FROM rungs
+	claimRangeRead = `SELECT at, key, claimed, ` + firingColumns + ` FROM rungs
 		WHERE (at, key) >= (SELECT at, key FROM rungs WHERE NOT claimed ORDER BY at, key LIMIT 1) AND at <= ?
 		ORDER BY at, key LIMIT 2 * ?`
 	claimRangeUpdate = `UPDATE rungs SET claimed = TRUE, fired_at = ?, pending_since = ?
@@ -374,94 +363,58 @@ const (
 // the walk is capped at 2×limit rows: the batch may then hold fewer than
 // limit rungs, and the next one starts at the next unclaimed rung, past
 // the claimed ones. Both statements are prepared once per Store. The
-// claimed rungs' documents are added to docs.
-func (s *Store) claimRange(ctx context.Context, read, claim *sql.Stmt, now time.Time, limit int, docs *firingDocs) error {
+// claimed rungs' firings, fired at now, are added to out; a rung that does
+// not decode is added as far as read, and its error kept in bad (the first
+// one), not returned: the claim goes on, and commits.
+func (s *Store) claimRange(ctx context.Context, read, claim *sql.Stmt, now time.Time, limit int, out []deadlines.Firing, bad *error) ([]deadlines.Firing, error) {
 	rows, err := read.QueryContext(ctx, now.UnixNano(), limit)
 	if err != nil {
-		return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
 	defer rows.Close()
 	var firstAt, lastAt int64
 	var firstKey string
-	var key, lastKey, raw sql.RawBytes
+	var key, lastKey sql.RawBytes
 	var claimed bool
-	for docs.len() < limit && rows.Next() {
-		if err := rows.Scan(&lastAt, &key, &claimed, &raw); err != nil {
-			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	var r firingRow
+	dest := append([]any{&lastAt, &key, &claimed}, r.dest()...)
+	first := len(out)
+	for len(out)-first < limit && rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
 		if claimed {
 			continue
 		}
 		lastKey = append(lastKey[:0], key...)
-		if docs.len() == 0 {
+		if len(out) == first {
 			firstAt, firstKey = lastAt, string(key)
 		}
-		docs.add(raw)
+		f, err := r.firing()
+		if err != nil && *bad == nil {
+			*bad = fmt.Errorf("sqlstore: decoding a due rung: %w", err)
+		}
+		f.FiredAt = now
+		out = append(out, f)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
 	if err := rows.Close(); err != nil {
-		return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
-	if docs.len() == 0 {
-		return nil
+	n := len(out) - first
+	if n == 0 {
+		return out, nil
 	}
 	res, err := claim.ExecContext(ctx, now.UnixNano(), now.UnixNano(), firstAt, firstKey, lastAt, string(lastKey))
 	if err != nil {
-		return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n != int64(docs.len()) {
-		return fmt.Errorf("sqlstore: claiming due rungs: claimed %d rows of the %d read (%v)", n, docs.len(), err)
-	}
-	return nil
-}
-
-// firingDocs are claimed rungs' firing documents, copied out of the
-// driver's buffers as they are read, to be decoded at once.
-type firingDocs struct {
-	buf  []byte
-	ends []int // ends[i] is where the i-th document ends in buf
-}
-
-func (d *firingDocs) len() int { return len(d.ends) }
-
-// expect sizes the buffers for n documents.
-func (d *firingDocs) expect(n int) { d.ends = make([]int, 0, min(n, 4096)) }
-
-func (d *firingDocs) add(raw []byte) {
-	if d.buf == nil { // documents of a batch are about the same size
-		d.buf = make([]byte, 0, (len(raw)+len(raw)/4)*cap(d.ends))
-	}
-	d.buf = append(d.buf, raw...)
-	d.ends = append(d.ends, len(d.buf))
-}
-
-// decode decodes the documents in order, fired at now.
-func (d *firingDocs) decode(now time.Time) ([]deadlines.Firing, error) {
-	if d.len() == 0 {
-		return nil, nil
-	}
-	out := make([]deadlines.Firing, d.len())
-	start := 0
-	for i, end := range d.ends {
-		f, err := fired(d.buf[start:end], now)
-		if err != nil {
-			return nil, err
-		}
-		out[i], start = f, end
+	if got, err := res.RowsAffected(); err != nil || got != int64(n) {
+		return out, fmt.Errorf("sqlstore: claiming due rungs: claimed %d rows of the %d read (%v)", got, n, err)
 	}
 	return out, nil
-}
-
-// fired decodes a claimed rung's firing document, fired at now.
-func fired(raw []byte, now time.Time) (deadlines.Firing, error) {
-	var f deadlines.Firing
-	if err := decode(raw, &f); err != nil {
-		return f, fmt.Errorf("sqlstore: decoding a due rung: %w", err)
-	}
-	f.FiredAt = now
-	return f, nil
 }
 
 var _ deadlines.Acknowledger = (*Store)(nil)
@@ -480,7 +433,7 @@ func (s *Store) Unacknowledged(ctx context.Context, before time.Time, limit int)
 		query = `FROM rungs WHERE NOT acked AND at < ? AND claimed AND pending_since < ? ORDER BY pending_since, key LIMIT ?`
 		args = []any{before.UnixNano(), before.UnixNano(), limit}
 	}
-	return s.firings(ctx, "firing, fired_at", query, args...)
+	return s.firings(ctx, query, args...)
 }
 
 // AckFirings implements deadlines.Acknowledger: the claims of keys are
@@ -528,13 +481,12 @@ func (s *Store) setPending(ctx context.Context, what string, since any, keys []s
 	return nil
 }
 
-// Firings returns the claimed firings of a timer, earliest first; a rung
-// ClaimDue fired (on PostgreSQL any claimed rung) has its FiredAt from the
-// fired_at column. Its keys are
+// Firings returns the claimed firings of a timer, earliest first, each
+// with its FiredAt from the fired_at column. Its keys are
 // the ones starting with its ID and a slash: a range of PostgreSQL's
 // primary key, the key (SQLite's rungs_timer_key serves timer_id).
 func (s *Store) Firings(ctx context.Context, timerID string) ([]deadlines.Firing, error) {
-	out, err := s.firings(ctx, "firing, fired_at", `FROM claims WHERE timer_id = ? AND key >= ? AND key < ?`,
+	out, err := s.firings(ctx, `FROM claims WHERE timer_id = ? AND key >= ? AND key < ?`,
 		timerID, timerID+"/", timerID+"0") // '0' follows '/'
 	// Sorted by the firings' At: on PostgreSQL the at column may be
 	// FiredAt (see ClaimFiring).
@@ -542,39 +494,21 @@ func (s *Store) Firings(ctx context.Context, timerID string) ([]deadlines.Firing
 	return out, err
 }
 
-// firings runs SELECT cols rest, where cols select a firing: on SQLite
-// cols, the document and fired_at (which, when not NULL, becomes the
-// firing's FiredAt), on PostgreSQL firingColumns.
-func (s *Store) firings(ctx context.Context, cols, rest string, args ...any) ([]deadlines.Firing, error) {
-	if s.d.name == "postgres" {
-		cols = firingColumns
-	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+cols+` `+rest), args...)
+// firings runs SELECT firingColumns rest.
+func (s *Store) firings(ctx context.Context, rest string, args ...any) ([]deadlines.Firing, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+firingColumns+` `+rest), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: listing firings: %w", err)
 	}
 	defer rows.Close()
 	var out []deadlines.Firing
 	var r firingRow
-	var raw sql.RawBytes
-	var firedAt sql.NullInt64
-	dest := []any{&raw, &firedAt}
-	if s.d.name == "postgres" {
-		dest = r.dest()
-	}
+	dest := r.dest()
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("sqlstore: listing firings: %w", err)
 		}
-		var f deadlines.Firing
-		if s.d.name == "postgres" {
-			f, err = r.firing()
-		} else {
-			err = decode(raw, &f)
-			if firedAt.Valid {
-				f.FiredAt = time.Unix(0, firedAt.Int64)
-			}
-		}
+		f, err := r.firing()
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: decoding firing: %w", err)
 		}
@@ -586,7 +520,7 @@ func (s *Store) firings(ctx context.Context, cols, rest string, args ...any) ([]
 	return out, nil
 }
 
-// firingFields are the columns of rungs on PostgreSQL (migration 014),
+// firingFields are the columns of rungs (migrations 014 and 015),
 // besides key, timer_id, at, rung_at and fired_at, that hold a firing, in
 // the order of firingArgs.
 var firingFields = []string{"subject", "cycle", "rung", "rung_offset", "rule", "at_zone", "due", "due_zone"}
@@ -613,7 +547,7 @@ func zone(t time.Time) any {
 	return off
 }
 
-// firingColumns select a firing from rungs on PostgreSQL (or its views),
+// firingColumns select a firing from rungs (or its views),
 // as firingRow scans it.
 const firingColumns = `timer_id, subject, cycle, rung, rung_offset, rule, COALESCE(rung_at, at), at_zone, due, due_zone, fired_at`
 
