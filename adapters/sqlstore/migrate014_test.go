@@ -10,7 +10,137 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/deadlines/kz"
 )
+
+// Migration 014 (PostgreSQL) turns the firing documents of schedule and
+// claims into rungs' columns: see testFiringColumns.
+func TestMigration014TurnsFiringDocumentsIntoColumns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := openAtVersion(t, "postgres", 13)
+	testFiringColumns(t, s, time.Microsecond, func(f deadlines.Firing, doc string, claimed bool, firedAt, pendingSince any) {
+		query := `INSERT INTO schedule (key, timer_id, at, firing) VALUES ($1, $2, $3, $4)`
+		args := []any{f.Key(), f.TimerID, f.At.UnixNano(), doc}
+		if claimed {
+			query = `INSERT INTO claims (key, timer_id, at, firing, fired_at, pending_since) VALUES ($1, $2, $3, $4, $5, $6)`
+			args = append(args, firedAt, pendingSince)
+		}
+		_, err := s.db.ExecContext(ctx, query, args...)
+		require.NoError(t, err)
+	})
+}
+
+// testFiringColumns checks a migration (PostgreSQL's 014, SQLite's 015)
+// that turns the firing documents of s, a store at the version before it,
+// into rungs' columns: DueFirings, Unacknowledged and Firings return the
+// firings as the documents had them (equal instants in the same UTC
+// offsets; a claim's FiredAt from the document to precision), a claim
+// ClaimFiring made before the rung was due is still pending, a
+// document's missing fields are zero, and re-saving a timer does not
+// schedule its claimed rungs again. insert stores a rung's document at
+// that version: claimed or not, its fired_at and pending_since.
+func testFiringColumns(t *testing.T, s *Store, precision time.Duration, insert func(f deadlines.Firing, doc string, claimed bool, firedAt, pendingSince any)) {
+	t.Helper()
+	ctx := context.Background()
+	c := kz.Calendar() // +05:00
+	rule := deadlines.Cite(deadlines.Rules130, 5)
+	start := time.Date(2025, time.March, 17, 10, 0, 0, 0, c.Location())
+	timer := func(id string) *deadlines.Timer {
+		tm, err := deadlines.NewTimer(c, id, "firing columns "+id, deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: rule},
+			start, deadlines.Warning(1, rule), deadlines.Breach(rule))
+		require.NoError(t, err)
+		require.Len(t, tm.Schedule, 2)
+		raw, err := json.Marshal(tm)
+		require.NoError(t, err)
+		_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO timers (id, doc) VALUES (?, ?)`), id, string(raw))
+		require.NoError(t, err)
+		return tm
+	}
+	doc := func(f deadlines.Firing) string {
+		raw, err := json.Marshal(f)
+		require.NoError(t, err)
+		return string(raw)
+	}
+	schedule := func(f deadlines.Firing) { insert(f, doc(f), false, nil, nil) }
+	claim := func(f deadlines.Firing, firedAt, pendingSince any) { insert(f, doc(f), true, firedAt, pendingSince) }
+
+	// a: scheduled. b: its warning claimed by ClaimDue and pending, its
+	// breach claimed by ClaimDue and acknowledged. z (UTC): claimed by
+	// ClaimFiring an hour before it was due (FiredAt in the document
+	// only), pending. m: a document without fields.
+	a, b := timer("a"), timer("b")
+	for _, f := range a.Schedule {
+		schedule(f)
+	}
+	warn, breach := b.Schedule[0], b.Schedule[1]
+	claim(warn, warn.At.Add(time.Minute).UnixNano(), warn.At.Add(time.Minute).UnixNano())
+	claim(breach, breach.At.Add(time.Second).UnixNano(), nil)
+	zAt := time.Date(2025, time.March, 20, 12, 0, 0, 123456789, time.UTC)
+	z := deadlines.Firing{TimerID: "z", Subject: "standalone", Cycle: 2, Rung: deadlines.Warning(3, deadlines.Cite(deadlines.Rules472, 12)),
+		At: zAt, Due: time.Date(2025, time.March, 25, 0, 0, 0, 0, time.UTC), FiredAt: zAt.Add(-time.Hour).Truncate(precision)}
+	claim(z, nil, z.FiredAt.UnixNano())
+	m := deadlines.Firing{TimerID: "m", Rung: deadlines.Rung{Name: "breach"}, Cycle: 1, At: time.Unix(0, 1)}
+	insert(m, `{"timer_id":"m"}`, false, nil, nil)
+
+	require.NoError(t, s.Migrate(ctx))
+
+	requireFirings := func(want, got []deadlines.Firing) {
+		t.Helper()
+		require.Len(t, got, len(want))
+		for i, w := range want {
+			g := got[i]
+			require.Equal(t, w.Key(), g.Key())
+			require.Equal(t, w.Subject, g.Subject, w.Key())
+			require.Equal(t, w.Rung, g.Rung, w.Key())
+			require.True(t, w.FiredAt.Equal(g.FiredAt), "%s: fired at %v, want %v", w.Key(), g.FiredAt, w.FiredAt)
+			for _, p := range [][2]time.Time{{w.At, g.At}, {w.Due, g.Due}} {
+				require.True(t, p[0].Equal(p[1]), "%s: %v, want %v", w.Key(), p[1], p[0])
+				require.Equal(t, p[0].IsZero(), p[1].IsZero(), w.Key())
+				_, wantOff := p[0].Zone()
+				_, gotOff := p[1].Zone()
+				require.Equal(t, wantOff, gotOff, "%s: the UTC offset of %v", w.Key(), p[0])
+			}
+		}
+	}
+	far := start.AddDate(1, 0, 0)
+	due, err := s.DueFirings(ctx, far, 10)
+	require.NoError(t, err)
+	requireFirings([]deadlines.Firing{{TimerID: "m"}, a.Schedule[0], a.Schedule[1]}, due)
+
+	pending, err := s.Unacknowledged(ctx, z.FiredAt.Add(time.Nanosecond), 10)
+	require.NoError(t, err)
+	requireFirings([]deadlines.Firing{z}, pending)
+	pending, err = s.Unacknowledged(ctx, far, 10)
+	require.NoError(t, err)
+	warn.FiredAt = warn.At.Add(time.Minute)
+	breach.FiredAt = breach.At.Add(time.Second)
+	requireFirings([]deadlines.Firing{z, warn}, pending) // by pending_since
+
+	fs, err := s.Firings(ctx, "b")
+	require.NoError(t, err)
+	requireFirings([]deadlines.Firing{warn, breach}, fs)
+	fs, err = s.Firings(ctx, "z")
+	require.NoError(t, err)
+	requireFirings([]deadlines.Firing{z}, fs)
+
+	// Re-saving b with its rungs moved a week on leaves its claims as they were.
+	require.NoError(t, s.UpdateTimer(ctx, "b", func(tm *deadlines.Timer) error {
+		return tm.Extend(c, start.Add(time.Hour), deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: rule}, "after the migration")
+	}))
+	fs, err = s.Firings(ctx, "b")
+	require.NoError(t, err)
+	requireFirings([]deadlines.Firing{warn, breach}, fs)
+	due, err = s.DueFirings(ctx, far, 10)
+	require.NoError(t, err)
+	requireFirings([]deadlines.Firing{{TimerID: "m"}, a.Schedule[0], a.Schedule[1]}, due)
+	claimed, err := s.ClaimDue(ctx, far, 10)
+	require.NoError(t, err)
+	require.Len(t, claimed, 3, "a's rungs and m, not b's again")
+	won, err := s.ClaimFiring(ctx, z)
+	require.NoError(t, err)
+	require.False(t, won, "z is still claimed")
+}
 
 // Migration 014 (PostgreSQL claims in place) carries schedule and claims
 // into rungs: a handled claim is acknowledged (out of rungs_due), a

@@ -321,15 +321,10 @@ func (s *Store) claimFrom(ctx context.Context, now time.Time, limit int, from fr
 			if err := rows.Scan(dest...); err != nil {
 				return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 			}
-			f, err := r.firing()
-			if err != nil && *bad == nil {
-				*bad = fmt.Errorf("sqlstore: decoding a due rung: %w", err)
-			}
 			if at > last.at || at == last.at && string(key) > last.key || len(out) == first {
 				*last = frontKey{at, string(key)}
 			}
-			f.FiredAt = now
-			out = append(out, f)
+			out = r.appendClaimed(out, now, bad)
 		}
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
@@ -390,12 +385,7 @@ func (s *Store) claimRange(ctx context.Context, read, claim *sql.Stmt, now time.
 		if len(out) == first {
 			firstAt, firstKey = lastAt, string(key)
 		}
-		f, err := r.firing()
-		if err != nil && *bad == nil {
-			*bad = fmt.Errorf("sqlstore: decoding a due rung: %w", err)
-		}
-		f.FiredAt = now
-		out = append(out, f)
+		out = r.appendClaimed(out, now, bad)
 	}
 	if err := rows.Err(); err != nil {
 		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
@@ -592,6 +582,19 @@ func (r *firingRow) firing() (deadlines.Firing, error) {
 	}
 	f.Rung.Rule = r.cited
 	return f, nil
+}
+
+// appendClaimed appends the firing scanned, claimed by a batch fired at
+// now, to out. A firing that does not decode is appended as far as read
+// and the first such error kept in bad: the batch claim goes on and
+// commits, and fails after it.
+func (r *firingRow) appendClaimed(out []deadlines.Firing, now time.Time, bad *error) []deadlines.Firing {
+	f, err := r.firing()
+	if err != nil && *bad == nil {
+		*bad = fmt.Errorf("sqlstore: decoding a due rung: %w", err)
+	}
+	f.FiredAt = now
+	return append(out, f)
 }
 
 // instant is ns Unix nanoseconds in the zone of UTC offset off seconds:
