@@ -66,7 +66,7 @@ func TestClaimDueKeepsFiredAt(t *testing.T) {
 // ClaimDue claims every due rung once, earliest first, when rungs claimed
 // one by one lie between them and when a rung due long ago is scheduled
 // after later ones were claimed (SQLite walks the table between the first
-// and the last rung it claims).
+// and the last rung it claims), and a batch is short only at the end.
 func TestClaimDueAroundClaimedRungs(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
 		start := claimStart
@@ -80,8 +80,8 @@ func TestClaimDueAroundClaimedRungs(t *testing.T) {
 		require.Len(t, all, 40)
 		want := map[string]bool{}
 		for i, f := range all {
-			if i%3 == 1 || (i >= 10 && i < 18) { // claimed one by one, between the others
-				f.FiredAt = start
+			if i%3 == 1 || (i >= 10 && i < 18) { // claimed one by one when due, between the others
+				f.FiredAt = f.At
 				won, err := s.ClaimFiring(ctx, f)
 				require.NoError(t, err)
 				require.True(t, won)
@@ -108,11 +108,9 @@ func TestClaimDueAroundClaimedRungs(t *testing.T) {
 			}
 		}
 		claim(2)
-		if s.Dialect() == "sqlite" {
-			// The walk from the 9th rung met the 8 claimed ones after it
-			// and stopped at 2×2 rows; the next batch started past them.
-			require.Positive(t, shortBeforeMore)
-		}
+		// SQLite's walk from the 9th rung met the 8 claimed ones after it
+		// and stopped at 2×2 rows; the batch was topped up from the start.
+		require.Zero(t, shortBeforeMore, "a batch is short only at the end of the backlog")
 		// A rung due long before the ones claimed, scheduled now.
 		create("late", start.AddDate(0, -2, 0))
 		want["late/1/warning-1"], want["late/1/breach"] = true, true
@@ -163,47 +161,46 @@ func createClaimTimer(t *testing.T, ctx context.Context, s *sqlstore.Store, id s
 	require.NoError(t, s.CreateTimer(ctx, tm))
 }
 
-// On PostgreSQL a batch claim starts after the last rung of the last full
-// one, past the claims made before it. A rung due before that front
+// A batch claim starts after the last rung of the last full one, past the
+// claims made before it. A rung due before that front
 // (scheduled late) is still claimed in the same sweep: the batch that
 // reaches the end of the backlog from the front is topped up from the
 // start, so no batch comes back short (which ends a sweep) before the one
 // that claims it.
 func TestClaimDueFindsLateRungsBehindTheFront(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s := postgres(t).NewStores(ctx, t).Timers.(*sqlstore.Store)
-	const timers, limit = 30, 3 // 60 rungs: 20 full batches
-	for i := range timers {
-		createClaimTimer(t, ctx, s, fmt.Sprintf("t%02d", i), claimStart.Add(time.Duration(i)*time.Hour))
-	}
-	far := claimStart.AddDate(1, 0, 0)
-	seen := map[string]int{}
-	claim := func() []deadlines.Firing {
-		batch, err := s.ClaimDue(ctx, far, limit)
-		require.NoError(t, err)
-		for _, f := range batch {
-			seen[f.Key()]++
+	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
+		const timers, limit = 30, 3 // 60 rungs: 20 full batches
+		for i := range timers {
+			createClaimTimer(t, ctx, s, fmt.Sprintf("t%02d", i), claimStart.Add(time.Duration(i)*time.Hour))
 		}
-		return batch
-	}
-	for range 3 {
-		require.Len(t, claim(), limit)
-	}
-	createClaimTimer(t, ctx, s, "late", claimStart.AddDate(0, -2, 0))
-	for {
-		batch := claim()
-		if seen["late/1/warning-1"] == 1 && seen["late/1/breach"] == 1 {
-			break
+		far := claimStart.AddDate(1, 0, 0)
+		seen := map[string]int{}
+		claim := func() []deadlines.Firing {
+			batch, err := s.ClaimDue(ctx, far, limit)
+			require.NoError(t, err)
+			for _, f := range batch {
+				seen[f.Key()]++
+			}
+			return batch
 		}
-		require.Len(t, batch, limit, "a short batch before the late rungs were claimed")
-	}
-	for len(claim()) > 0 {
-	}
-	require.Len(t, seen, 2*timers+2)
-	for k, n := range seen {
-		require.Equal(t, 1, n, "%s claimed once", k)
-	}
+		for range 3 {
+			require.Len(t, claim(), limit)
+		}
+		createClaimTimer(t, ctx, s, "late", claimStart.AddDate(0, -2, 0))
+		for {
+			batch := claim()
+			if seen["late/1/warning-1"] == 1 && seen["late/1/breach"] == 1 {
+				break
+			}
+			require.Len(t, batch, limit, "a short batch before the late rungs were claimed")
+		}
+		for len(claim()) > 0 {
+		}
+		require.Len(t, seen, 2*timers+2)
+		for k, n := range seen {
+			require.Equal(t, 1, n, "%s claimed once", k)
+		}
+	})
 }
 
 // On PostgreSQL rungs leaves room on each page for a batch claim's new row
@@ -246,37 +243,35 @@ func TestClaimDueLeavesRungsPendingWhenADocumentDoesNotDecode(t *testing.T) {
 	})
 }
 
-// While a PostgreSQL backlog drains (every batch full), a rung due before
-// the front (scheduled late) waits at most sqlstore.FullSweepEvery batches:
+// While a backlog drains (every batch full), a rung due before the front (scheduled late) waits at most sqlstore.FullSweepEvery batches:
 // every FullSweepEvery-th batch looks from the start.
 func TestClaimDueReachesLateRungsWhileTheBacklogDrains(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s := postgres(t).NewStores(ctx, t).Timers.(*sqlstore.Store)
-	insert := func(from, to int) {
-		_, err := s.DB().ExecContext(ctx, `INSERT INTO rungs (key, timer_id, at, subject, cycle, rung, rung_offset, rule, at_zone)
-			SELECT 't' || g || '/1/breach', 't' || g, g, 'late', 1, 'breach', 0, 'Rules130 p.5', 0
-			FROM generate_series($1::bigint, $2::bigint) AS g`, from, to)
-		require.NoError(t, err)
-	}
-	insert(10, 3*sqlstore.FullSweepEvery)
-	now := time.Unix(0, 10*sqlstore.FullSweepEvery)
-	claimed := map[string]bool{}
-	claim := func() {
-		batch, err := s.ClaimDue(ctx, now, 1)
-		require.NoError(t, err)
-		require.Len(t, batch, 1, "the backlog is not drained")
-		require.False(t, claimed[batch[0].Key()], "%s claimed twice", batch[0].Key())
-		claimed[batch[0].Key()] = true
-	}
-	for range 3 {
-		claim()
-	}
-	insert(1, 1) // due before the front
-	for batches := 0; !claimed["t1/1/breach"]; batches++ {
-		require.Less(t, batches, sqlstore.FullSweepEvery, "t1 waits at most FullSweepEvery batches")
-		claim()
-	}
+	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
+		insert := func(from, to int) {
+			_, err := s.DB().ExecContext(ctx, fmt.Sprintf(`WITH RECURSIVE n(g) AS (SELECT %d UNION ALL SELECT g + 1 FROM n WHERE g < %d)
+			INSERT INTO rungs (key, timer_id, at, subject, cycle, rung, rung_offset, rule, at_zone)
+			SELECT 't' || g || '/1/breach', 't' || g, g, 'late', 1, 'breach', 0, 'Rules130 p.5', 0 FROM n`, from, to))
+			require.NoError(t, err)
+		}
+		insert(10, 3*sqlstore.FullSweepEvery)
+		now := time.Unix(0, 10*sqlstore.FullSweepEvery)
+		claimed := map[string]bool{}
+		claim := func() {
+			batch, err := s.ClaimDue(ctx, now, 1)
+			require.NoError(t, err)
+			require.Len(t, batch, 1, "the backlog is not drained")
+			require.False(t, claimed[batch[0].Key()], "%s claimed twice", batch[0].Key())
+			claimed[batch[0].Key()] = true
+		}
+		for range 3 {
+			claim()
+		}
+		insert(1, 1) // due before the front
+		for batches := 0; !claimed["t1/1/breach"]; batches++ {
+			require.Less(t, batches, sqlstore.FullSweepEvery, "t1 waits at most FullSweepEvery batches")
+			claim()
+		}
+	})
 }
 
 // A rung claimed one by one before it is due is pending from its FiredAt

@@ -13,14 +13,8 @@ import (
 // OpenTimers counts the timers that still have a rung to fire: the terms
 // that are running or breached but still escalating.
 func (s *Store) OpenTimers(ctx context.Context) (int, error) {
-	query := `SELECT COUNT(DISTINCT timer_id) FROM schedule`
-	if s.d.name == "sqlite" {
-		// schedule is the unclaimed rows of rungs (migration 011); left
-		// to itself SQLite walks rungs_timer_key, claimed rows included.
-		query = `SELECT COUNT(DISTINCT timer_id) FROM rungs INDEXED BY rungs_open WHERE NOT claimed`
-	}
 	var n int
-	if err := s.db.QueryRowContext(ctx, query).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT timer_id) FROM schedule`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("sqlstore: open timers: %w", err)
 	}
 	return n, nil

@@ -113,19 +113,14 @@ func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]dea
 // records it and wins; later ones change nothing. The claim is one upsert
 // on rungs that changes only an unclaimed row (or adds the rung claimed
 // when it was not scheduled). The firing is columns (migrations 014 and
-// 015), its FiredAt the fired_at column. On PostgreSQL the row's at is the
-// earlier of the rung's At and its FiredAt (the At is then rung_at), so
-// that Unacknowledged, which reads the pending claims by at, finds a rung
-// claimed before it was due; SQLite's reads them by pending_since, and at
-// is the At.
+// 015), its FiredAt the fired_at column. The row's at is the earlier of
+// the rung's At and its FiredAt (the At is then rung_at), so that
+// Unacknowledged, which reads the pending claims by at, finds a rung
+// claimed before it was due.
 func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, error) {
 	at, rungAt := f.At.UnixNano(), any(nil)
-	query := claimFiringSQLite
-	if s.d.name == "postgres" {
-		if fired := f.FiredAt.UnixNano(); fired < at {
-			at, rungAt = fired, f.At.UnixNano()
-		}
-		query = claimFiringPostgres
+	if fired := f.FiredAt.UnixNano(); fired < at {
+		at, rungAt = fired, f.At.UnixNano()
 	}
 	args := append(firingArgs([]any{f.Key(), f.TimerID, at, f.FiredAt.UnixNano()}, f), rungAt, nanos(f.FiredAt))
 	unlock, err := s.lockWrite(ctx)
@@ -133,7 +128,7 @@ func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, erro
 		return false, err
 	}
 	defer unlock()
-	res, err := s.db.ExecContext(ctx, s.q(query), args...)
+	res, err := s.db.ExecContext(ctx, s.q(claimFiringQuery), args...)
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: claiming %s: %w", f.Key(), err)
 	}
@@ -144,79 +139,24 @@ func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, erro
 	return n == 1, nil
 }
 
-// ClaimFiring's upserts, on PostgreSQL, whose primary key is the key, and
-// on SQLite, whose rungs_timer_key is (timer_id, key): their values are
-// the key, timer_id, at, pending_since, the firing's columns (firingArgs),
-// rung_at and fired_at.
-var (
-	claimFiringPostgres = claimFiringUpsert("key")
-	claimFiringSQLite   = claimFiringUpsert("timer_id, key")
-)
-
-func claimFiringUpsert(conflict string) string {
+// claimFiringQuery is ClaimFiring's upsert on the key (PostgreSQL's
+// primary key, SQLite's rungs_key): its values are the key, timer_id, at,
+// pending_since, the firing's columns (firingArgs), rung_at and fired_at.
+var claimFiringQuery = func() string {
 	cols := append(append([]string{"key", "timer_id", "at", "pending_since"}, firingFields...), "rung_at", "fired_at")
 	set := make([]string, 0, len(cols)-2)
 	for _, c := range cols[2:] {
 		set = append(set, c+" = excluded."+c)
 	}
 	return `INSERT INTO rungs (claimed, ` + strings.Join(cols, ", ") + `) VALUES (TRUE` + strings.Repeat(`, ?`, len(cols)) + `)
-		ON CONFLICT (` + conflict + `) DO UPDATE SET claimed = TRUE, ` + strings.Join(set, ", ") + `
+		ON CONFLICT (key) DO UPDATE SET claimed = TRUE, ` + strings.Join(set, ", ") + `
 		WHERE NOT rungs.claimed`
-}
+}()
 
 var _ deadlines.BatchClaimer = (*Store)(nil)
 
-// ClaimDue implements deadlines.BatchClaimer. On PostgreSQL the due rungs
-// are claimed where they lie in one round trip, which returns their
-// columns (see claimDuePostgres). On SQLite they are claimed where
-// they lie, in one immediate transaction (see claimRange).
-func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
-	claim := s.claimDueSQLite
-	if s.d.name == "postgres" {
-		claim = s.claimDuePostgres
-	}
-	out, err := claim(ctx, now, limit)
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(out, func(a, b deadlines.Firing) int { // RETURNING has no order
-		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key()))
-	})
-	return out, nil
-}
-
-// claimDueSQLite claims on SQLite, in one immediate transaction (see
-// claimRange). A claimed rung that does not decode (its rule does not
-// parse) fails the claim after the COMMIT: it stays claimed and pending,
-// and Unacknowledged hands it out again.
-func (s *Store) claimDueSQLite(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
-	// Prepared before the transaction takes a connection of the pool.
-	read, err := s.stmt(ctx, claimRangeRead)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-	}
-	claim, err := s.stmt(ctx, claimRangeUpdate)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-	}
-	out := make([]deadlines.Firing, 0, min(limit, 4096))
-	var bad error // the first claimed rung that does not decode
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		out, err = s.claimRange(ctx, tx.StmtContext(ctx, read), tx.StmtContext(ctx, claim), now, limit, out, &bad)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if bad != nil {
-		return nil, bad
-	}
-	return out, nil
-}
-
-// sweepFront is where the next PostgreSQL batch claim starts looking for
-// due rungs (see claimDuePostgres).
+// sweepFront is where the next batch claim starts looking for due rungs
+// (see ClaimDue).
 type sweepFront struct {
 	mu      sync.Mutex
 	last    frontKey // the last rung of the last batch claimed
@@ -224,47 +164,34 @@ type sweepFront struct {
 	batches int // batch claims since the last one from the start
 }
 
-// frontKey is a rung's place in the due index.
+// frontKey is a rung's place in rungs_due.
 type frontKey struct {
 	at  int64
 	key string
 }
 
-// fullSweepEvery is how often (in batch claims) a PostgreSQL batch claim
-// looks for due rungs from the start of the schedule instead of from the
-// front (see claimDuePostgres).
+// fullSweepEvery is how often (in batch claims) a batch claim looks for
+// due rungs from the start of the schedule instead of from the front (see
+// ClaimDue).
 const fullSweepEvery = 1024
 
-// claimDuePostgresQuery claims, in one statement, the first $2 unclaimed
-// rungs due at $1 after the front ($4, $5) that no other transaction has
-// locked, in place (migration 014): their rows are locked, skipping the
-// ones another sweeper holds, and updated by ctid (a TID scan, no index
-// lookup): a HOT update, which writes no index.
-const claimDuePostgresQuery = `UPDATE rungs r SET claimed = TRUE, fired_at = $3, pending_since = $3
-	FROM (
-		SELECT ctid FROM rungs
-		WHERE (at, key) > ($4, $5) AND at <= $1 AND NOT acked AND NOT claimed
-		ORDER BY at, key LIMIT $2 FOR UPDATE SKIP LOCKED
-	) batch
-	WHERE r.ctid = batch.ctid
-	RETURNING ` + firingColumns + `, r.at, r.key`
-
-// claimDuePostgres claims on PostgreSQL the first limit due rungs not
-// locked by another sweeper, in one statement (its own transaction), or
-// two (see below).
+// ClaimDue implements deadlines.BatchClaimer: it claims the first limit
+// due rungs (not locked by another sweeper, on PostgreSQL) where they lie,
+// in one transaction (see claimFrom), or two (see below).
 //
-// A claimed rung stays in the due index until it is acknowledged, and an
-// acknowledged one's entry stays, dead, until VACUUM: a scan from the
-// start of the index walks all of them before the first open rung.
-// Draining a backlog batch after batch would make each batch slower than
-// the last, so a full batch records its last rung as the front, and the
-// next batch looks after it. A rung can still be due before the front:
-// scheduled late, or locked by another transaction when a batch passed it.
-// So a batch from the front that comes back short is topped up from the
-// start (a short batch tells the Sweeper that the backlog is drained), and
-// every fullSweepEvery-th batch looks from the start: such a rung waits at
-// most until the backlog is drained or fullSweepEvery batches.
-func (s *Store) claimDuePostgres(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
+// A claimed rung stays in rungs_due until it is acknowledged (migrations
+// 014 and 016), and on PostgreSQL an acknowledged one's entry stays, dead,
+// until VACUUM: a walk from the start of the index passes all of them
+// before the first open rung. Draining a backlog batch after batch would
+// make each batch slower than the last, so a full batch records its last
+// rung as the front, and the next batch looks after it. A rung can still
+// be due before the front: scheduled late, or locked by another
+// transaction when a batch passed it. So a batch from the front that comes
+// back short is topped up from the start (a short batch tells the Sweeper
+// that the backlog is drained), and every fullSweepEvery-th batch looks
+// from the start: such a rung waits at most until the backlog is drained
+// or fullSweepEvery batches.
+func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
 	f := &s.front
 	f.mu.Lock()
 	fromStart := !f.set || f.batches%fullSweepEvery == 0
@@ -297,15 +224,42 @@ func (s *Store) claimDuePostgres(ctx context.Context, now time.Time, limit int) 
 	if bad != nil {
 		return nil, bad
 	}
+	slices.SortFunc(out, func(a, b deadlines.Firing) int { // RETURNING has no order
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key()))
+	})
 	return out, nil
 }
 
-// claimFrom runs claimDuePostgresQuery from the rung after from, adding
-// the claimed rungs' firings to out and moving last to the latest claimed
-// rung. A rung that does not decode is counted, and its error kept in bad
-// (the first one), not returned: the claim committed, and the rungs stay
-// claimed and pending, for Unacknowledged to hand out again.
+// claimFrom claims up to limit due rungs after from, in one transaction,
+// adding their firings, fired at now, to out and moving last to the
+// latest rung claimed. A rung that does not decode (its rule does not
+// parse) is added as far as read, and its error kept in bad (the first
+// one), not returned: the claim commits, and the rungs stay claimed and
+// pending, for Unacknowledged to hand out again.
 func (s *Store) claimFrom(ctx context.Context, now time.Time, limit int, from frontKey, out []deadlines.Firing, last *frontKey, bad *error) ([]deadlines.Firing, error) {
+	if s.d.name == "postgres" {
+		return s.claimFromPostgres(ctx, now, limit, from, out, last, bad)
+	}
+	return s.claimFromSQLite(ctx, now, limit, from, out, last, bad)
+}
+
+// claimDuePostgresQuery claims, in one statement, the first $2 unclaimed
+// rungs due at $1 after the front ($4, $5) that no other transaction has
+// locked, in place (migration 014): their rows are locked, skipping the
+// ones another sweeper holds, and updated by ctid (a TID scan, no index
+// lookup): a HOT update, which writes no index.
+const claimDuePostgresQuery = `UPDATE rungs r SET claimed = TRUE, fired_at = $3, pending_since = $3
+	FROM (
+		SELECT ctid FROM rungs
+		WHERE (at, key) > ($4, $5) AND at <= $1 AND NOT acked AND NOT claimed
+		ORDER BY at, key LIMIT $2 FOR UPDATE SKIP LOCKED
+	) batch
+	WHERE r.ctid = batch.ctid
+	RETURNING ` + firingColumns + `, r.at, r.key`
+
+// claimFromPostgres is claimFrom in one statement, claimDuePostgresQuery,
+// read through pgx.
+func (s *Store) claimFromPostgres(ctx context.Context, now time.Time, limit int, from frontKey, out []deadlines.Firing, last *frontKey, bad *error) ([]deadlines.Firing, error) {
 	err := s.withPgx(ctx, "claiming due rungs", func(pc *pgx.Conn) error {
 		rows, err := pc.Query(ctx, claimDuePostgresQuery, now.UnixNano(), limit, now.UnixNano(), from.at, from.key)
 		if err != nil {
@@ -334,75 +288,88 @@ func (s *Store) claimFrom(ctx context.Context, now time.Time, limit int, from fr
 	return out, err
 }
 
-// The statements of claimRange.
+// The statements of claimFromSQLite.
 const (
 	claimRangeRead = `SELECT at, key, claimed, ` + firingColumns + ` FROM rungs
-		WHERE (at, key) >= (SELECT at, key FROM rungs WHERE NOT claimed ORDER BY at, key LIMIT 1) AND at <= ?
-		ORDER BY at, key LIMIT 2 * ?`
+		WHERE (at, key) >= (SELECT at, key FROM rungs INDEXED BY rungs_due
+			WHERE (at, key) > (?, ?) AND NOT acked AND NOT claimed ORDER BY at, key LIMIT 1)
+		AND at <= ? ORDER BY at, key LIMIT 2 * ?`
 	claimRangeUpdate = `UPDATE rungs SET claimed = TRUE, fired_at = ?, pending_since = ?
 		WHERE claimed = FALSE AND (at, key) >= (?, ?) AND (at, key) <= (?, ?)`
 )
 
-// claimRange claims on SQLite, in tx (immediate, so nothing changes
-// between its two statements), the first unclaimed rungs due at now where
-// they lie (migration 011): it reads them from the (at, key) clustered
-// table, starting at the first unclaimed rung (found in rungs_open), and
-// then claims them with one UPDATE of the range from the first to the last,
-// whose unclaimed rows are exactly the ones read. Walking the table instead
-// of rungs_open spares a b-tree search per row, in the read and in the
-// UPDATE; an UPDATE … RETURNING would spare the read, but SQLite buffers
-// RETURNING rows in a temporary b-tree, which cost more than the read did.
+// claimFromSQLite is claimFrom on SQLite, in an immediate transaction (so
+// nothing changes between its two statements). It finds the first open
+// rung after from in rungs_due, reads the rungs from there on in the
+// (at, key) clustered table, and claims the ones read with one UPDATE of
+// the range from the first to the last, whose unclaimed rows are exactly
+// the ones read. Walking the table instead of rungs_due spares a b-tree
+// search per row, in the read and in the UPDATE; an UPDATE … RETURNING
+// would spare the read, but SQLite buffers RETURNING rows in a temporary
+// b-tree, which cost more than the read did. The UPDATE writes no index
+// (migration 016).
 //
 // Claimed rows between unclaimed ones (claimed by ClaimFiring, or a rung
 // scheduled late, due long ago) are walked over too (and skipped here), so
 // the walk is capped at 2×limit rows: the batch may then hold fewer than
-// limit rungs, and the next one starts at the next unclaimed rung, past
-// the claimed ones. Both statements are prepared once per Store. The
-// claimed rungs' firings, fired at now, are added to out; a rung that does
-// not decode is added as far as read, and its error kept in bad (the first
-// one), not returned: the claim goes on, and commits.
-func (s *Store) claimRange(ctx context.Context, read, claim *sql.Stmt, now time.Time, limit int, out []deadlines.Firing, bad *error) ([]deadlines.Firing, error) {
-	rows, err := read.QueryContext(ctx, now.UnixNano(), limit)
+// limit rungs. Both statements are prepared once per Store.
+func (s *Store) claimFromSQLite(ctx context.Context, now time.Time, limit int, from frontKey, out []deadlines.Firing, last *frontKey, bad *error) ([]deadlines.Firing, error) {
+	// Prepared before the transaction takes a connection of the pool.
+	read, err := s.stmt(ctx, claimRangeRead)
 	if err != nil {
 		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 	}
-	defer rows.Close()
-	var firstAt, lastAt int64
-	var firstKey string
-	var key, lastKey sql.RawBytes
-	var claimed bool
-	var r firingRow
-	dest := append([]any{&lastAt, &key, &claimed}, r.dest()...)
+	update, err := s.stmt(ctx, claimRangeUpdate)
+	if err != nil {
+		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
 	first := len(out)
-	for len(out)-first < limit && rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.StmtContext(ctx, read).QueryContext(ctx, from.at, from.key, now.UnixNano(), limit)
+		if err != nil {
+			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
-		if claimed {
-			continue
+		defer rows.Close()
+		var start frontKey
+		var at int64
+		var key sql.RawBytes
+		var claimed bool
+		var r firingRow
+		dest := append([]any{&at, &key, &claimed}, r.dest()...)
+		for len(out)-first < limit && rows.Next() {
+			if err := rows.Scan(dest...); err != nil {
+				return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+			}
+			if claimed {
+				continue
+			}
+			if len(out) == first {
+				start = frontKey{at, string(key)}
+			}
+			last.at, last.key = at, string(key)
+			out = r.appendClaimed(out, now, bad)
 		}
-		lastKey = append(lastKey[:0], key...)
-		if len(out) == first {
-			firstAt, firstKey = lastAt, string(key)
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
-		out = r.appendClaimed(out, now, bad)
-	}
-	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-	}
-	if err := rows.Close(); err != nil {
-		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-	}
-	n := len(out) - first
-	if n == 0 {
-		return out, nil
-	}
-	res, err := claim.ExecContext(ctx, now.UnixNano(), now.UnixNano(), firstAt, firstKey, lastAt, string(lastKey))
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		}
+		n := len(out) - first
+		if n == 0 {
+			return nil
+		}
+		res, err := tx.StmtContext(ctx, update).ExecContext(ctx, now.UnixNano(), now.UnixNano(), start.at, start.key, last.at, last.key)
+		if err != nil {
+			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		}
+		if got, err := res.RowsAffected(); err != nil || got != int64(n) {
+			return fmt.Errorf("sqlstore: claiming due rungs: claimed %d rows of the %d read (%v)", got, n, err)
+		}
+		return nil
+	})
 	if err != nil {
-		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-	}
-	if got, err := res.RowsAffected(); err != nil || got != int64(n) {
-		return out, fmt.Errorf("sqlstore: claiming due rungs: claimed %d rows of the %d read (%v)", got, n, err)
+		return out[:first], err
 	}
 	return out, nil
 }
@@ -410,20 +377,15 @@ func (s *Store) claimRange(ctx context.Context, read, claim *sql.Stmt, now time.
 var _ deadlines.Acknowledger = (*Store)(nil)
 
 // Unacknowledged implements deadlines.Acknowledger: claims still pending
-// (their handler has not succeeded) that were made before before. On
-// PostgreSQL they are read from rungs_due (the open and pending rungs; no
-// index covers pending_since, which would make every claim write one, see
-// migration 014) up to before: a claim's at is never after its
+// (their handler has not succeeded) that were made before before. They
+// are read from rungs_due (the open and pending rungs; no index covers
+// pending_since, which would make every claim write one, see migrations
+// 014 and 016) up to before: a claim's at is never after its
 // pending_since. The walk passes the open rungs due before before, which
 // are few unless the sweeper is behind.
 func (s *Store) Unacknowledged(ctx context.Context, before time.Time, limit int) ([]deadlines.Firing, error) {
-	query := `FROM claims WHERE pending_since IS NOT NULL AND pending_since < ? ORDER BY pending_since, key LIMIT ?`
-	args := []any{before.UnixNano(), limit}
-	if s.d.name == "postgres" {
-		query = `FROM rungs WHERE NOT acked AND at < ? AND claimed AND pending_since < ? ORDER BY pending_since, key LIMIT ?`
-		args = []any{before.UnixNano(), before.UnixNano(), limit}
-	}
-	return s.firings(ctx, query, args...)
+	return s.firings(ctx, `FROM `+s.d.dueRungs+` WHERE NOT acked AND at < ? AND claimed AND pending_since < ? ORDER BY pending_since, key LIMIT ?`,
+		before.UnixNano(), before.UnixNano(), limit)
 }
 
 // AckFirings implements deadlines.Acknowledger: the claims of keys are
@@ -456,12 +418,11 @@ func (s *Store) setPending(ctx context.Context, what string, since any, keys []s
 		for _, k := range chunk {
 			args = append(args, k)
 		}
-		// Only pending claims are looked at: on SQLite through the
-		// rungs_pending partial index; on PostgreSQL by key, its primary
-		// key. An acknowledgement there also drops the rung from
-		// rungs_due (migration 014).
+		// Claims are found by key (PostgreSQL's primary key, SQLite's
+		// rungs_key); an acknowledgement also drops the rung from
+		// rungs_due (migrations 014 and 016).
 		query := `UPDATE rungs SET pending_since = ? WHERE pending_since IS NOT NULL AND key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `)`
-		if s.d.name == "postgres" && since == nil {
+		if since == nil {
 			query = `UPDATE rungs SET pending_since = ?, acked = TRUE WHERE pending_since IS NOT NULL AND key IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `)`
 		}
 		if _, err := s.db.ExecContext(ctx, s.q(query), args...); err != nil {
