@@ -37,16 +37,17 @@
 // unclaimed rungs) and claims (the claimed ones) are views of it. A rung's
 // firing is columns of rungs (migrations 014 on PostgreSQL and 015 on
 // SQLite), read by one scanner: a claimed batch is read without decoding
-// JSON. Claiming
-// a rung sets its claimed column in place (migrations 011 and 014). On
-// SQLite rungs is clustered by instant and a batch claim is one UPDATE of
-// a contiguous range. On PostgreSQL a batch claim is one statement that
-// locks the due rows (FOR UPDATE SKIP LOCKED) and updates them without
-// writing any index (a HOT update: rungs leaves room on its pages for
-// that); it starts after the last rung of the last full batch, and a
-// batch that comes back short is topped up from the start (for rungs
-// scheduled late). An acknowledged claim leaves the due index. Saving a
-// timer writes only the rungs its schedule lost, gained or moved (a
+// JSON. Claiming a rung sets its claimed column in place and writes no
+// index on either database: the sweep's one index, rungs_due, holds the
+// rungs not acknowledged yet, open or pending (migrations 014 and 016);
+// an acknowledged claim leaves it. A batch claim starts after the last
+// rung of the last full batch, and a batch that comes back short is
+// topped up from the start (for rungs scheduled late). On SQLite rungs is
+// clustered by instant and a batch claim is one UPDATE of a contiguous
+// range. On PostgreSQL a batch claim is one statement that locks the due
+// rows (FOR UPDATE SKIP LOCKED) and updates them as HOT updates (rungs
+// leaves room on its pages for that). Saving a timer writes only the
+// rungs its schedule lost, gained or moved (a
 // multi-row DELETE and INSERT); a claimed rung is never written again. All queries are parameterized.
 //
 // # Errors

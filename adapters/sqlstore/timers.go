@@ -255,7 +255,7 @@ const claimDuePostgresQuery = `UPDATE rungs r SET claimed = TRUE, fired_at = $3,
 		ORDER BY at, key LIMIT $2 FOR UPDATE SKIP LOCKED
 	) batch
 	WHERE r.ctid = batch.ctid
-	RETURNING ` + firingColumns + `, r.at, r.key`
+	RETURNING key, ` + dueColumns
 
 // claimFromPostgres is claimFrom in one statement, claimDuePostgresQuery,
 // read through pgx.
@@ -267,16 +267,15 @@ func (s *Store) claimFromPostgres(ctx context.Context, now time.Time, limit int,
 		}
 		defer rows.Close()
 		var r firingRow
-		var at int64 // the rung's place in rungs_due, with its key
 		var key []byte
-		dest := append(r.dest(), &at, &key)
+		dest := append([]any{&key}, r.dueDest()...)
 		first := len(out)
 		for rows.Next() {
 			if err := rows.Scan(dest...); err != nil {
 				return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 			}
-			if at > last.at || at == last.at && string(key) > last.key || len(out) == first {
-				*last = frontKey{at, string(key)}
+			if r.at > last.at || r.at == last.at && string(key) > last.key || len(out) == first {
+				*last = frontKey{r.at, string(key)}
 			}
 			out = r.appendClaimed(out, now, bad)
 		}
@@ -288,12 +287,16 @@ func (s *Store) claimFromPostgres(ctx context.Context, now time.Time, limit int,
 	return out, err
 }
 
-// The statements of claimFromSQLite.
+// The statements of claimFromSQLite. The read walks at most 2×limit rows
+// ($4) from the first open rung after the front ($1, $2) and returns the
+// open ones due at $3, at most limit ($5).
 const (
-	claimRangeRead = `SELECT at, key, claimed, ` + firingColumns + ` FROM rungs
-		WHERE (at, key) >= (SELECT at, key FROM rungs INDEXED BY rungs_due
-			WHERE (at, key) > (?, ?) AND NOT acked AND NOT claimed ORDER BY at, key LIMIT 1)
-		AND at <= ? ORDER BY at, key LIMIT 2 * ?`
+	claimRangeRead = `SELECT key, ` + dueColumns + ` FROM (
+			SELECT key, claimed, ` + dueColumns + ` FROM rungs
+			WHERE (at, key) >= (SELECT at, key FROM rungs INDEXED BY rungs_due
+				WHERE (at, key) > (?, ?) AND NOT acked AND NOT claimed ORDER BY at, key LIMIT 1)
+			AND at <= ? ORDER BY at, key LIMIT ?)
+		WHERE NOT claimed LIMIT ?`
 	claimRangeUpdate = `UPDATE rungs SET claimed = TRUE, fired_at = ?, pending_since = ?
 		WHERE claimed = FALSE AND (at, key) >= (?, ?) AND (at, key) <= (?, ?)`
 )
@@ -307,12 +310,13 @@ const (
 // search per row, in the read and in the UPDATE; an UPDATE … RETURNING
 // would spare the read, but SQLite buffers RETURNING rows in a temporary
 // b-tree, which cost more than the read did. The UPDATE writes no index
-// (migration 016).
+// (migration 016). The read returns the columns a claim needs only: with
+// this driver every column of every row costs.
 //
 // Claimed rows between unclaimed ones (claimed by ClaimFiring, or a rung
-// scheduled late, due long ago) are walked over too (and skipped here), so
-// the walk is capped at 2×limit rows: the batch may then hold fewer than
-// limit rungs. Both statements are prepared once per Store.
+// scheduled late, due long ago) are walked over too, so the walk is
+// capped at 2×limit rows: the batch may then hold fewer than limit rungs.
+// Both statements are prepared once per Store.
 func (s *Store) claimFromSQLite(ctx context.Context, now time.Time, limit int, from frontKey, out []deadlines.Firing, last *frontKey, bad *error) ([]deadlines.Firing, error) {
 	// Prepared before the transaction takes a connection of the pool.
 	read, err := s.stmt(ctx, claimRangeRead)
@@ -325,28 +329,25 @@ func (s *Store) claimFromSQLite(ctx context.Context, now time.Time, limit int, f
 	}
 	first := len(out)
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.StmtContext(ctx, read).QueryContext(ctx, from.at, from.key, now.UnixNano(), limit)
+		rows, err := tx.StmtContext(ctx, read).QueryContext(ctx, from.at, from.key, now.UnixNano(), 2*limit, limit)
 		if err != nil {
 			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
 		defer rows.Close()
-		var start frontKey
-		var at int64
+		var start, end frontKey // the range read, whatever the order of the rows
 		var key sql.RawBytes
-		var claimed bool
 		var r firingRow
-		dest := append([]any{&at, &key, &claimed}, r.dest()...)
-		for len(out)-first < limit && rows.Next() {
+		dest := append([]any{&key}, r.dueDest()...)
+		for rows.Next() {
 			if err := rows.Scan(dest...); err != nil {
 				return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 			}
-			if claimed {
-				continue
+			if len(out) == first || r.at < start.at || r.at == start.at && string(key) < start.key {
+				start = frontKey{r.at, string(key)}
 			}
-			if len(out) == first {
-				start = frontKey{at, string(key)}
+			if len(out) == first || r.at > end.at || r.at == end.at && string(key) > end.key {
+				end = frontKey{r.at, string(key)}
 			}
-			last.at, last.key = at, string(key)
 			out = r.appendClaimed(out, now, bad)
 		}
 		if err := rows.Err(); err != nil {
@@ -359,13 +360,14 @@ func (s *Store) claimFromSQLite(ctx context.Context, now time.Time, limit int, f
 		if n == 0 {
 			return nil
 		}
-		res, err := tx.StmtContext(ctx, update).ExecContext(ctx, now.UnixNano(), now.UnixNano(), start.at, start.key, last.at, last.key)
+		res, err := tx.StmtContext(ctx, update).ExecContext(ctx, now.UnixNano(), now.UnixNano(), start.at, start.key, end.at, end.key)
 		if err != nil {
 			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
 		if got, err := res.RowsAffected(); err != nil || got != int64(n) {
 			return fmt.Errorf("sqlstore: claiming due rungs: claimed %d rows of the %d read (%v)", got, n, err)
 		}
+		*last = end
 		return nil
 	})
 	if err != nil {
@@ -435,7 +437,7 @@ func (s *Store) setPending(ctx context.Context, what string, since any, keys []s
 // Firings returns the claimed firings of a timer, earliest first, each
 // with its FiredAt from the fired_at column. Its keys are
 // the ones starting with its ID and a slash: a range of PostgreSQL's
-// primary key, the key (SQLite's rungs_timer_key serves timer_id).
+// primary key, the key (SQLite's rungs_key).
 func (s *Store) Firings(ctx context.Context, timerID string) ([]deadlines.Firing, error) {
 	out, err := s.firings(ctx, `FROM claims WHERE timer_id = ? AND key >= ? AND key < ?`,
 		timerID, timerID+"/", timerID+"0") // '0' follows '/'
@@ -498,9 +500,14 @@ func zone(t time.Time) any {
 	return off
 }
 
-// firingColumns select a firing from rungs (or its views),
-// as firingRow scans it.
+// firingColumns select a firing from rungs (or its views), as firingRow
+// scans it (dest).
 const firingColumns = `timer_id, subject, cycle, rung, rung_offset, rule, COALESCE(rung_at, at), at_zone, due, due_zone, fired_at`
+
+// dueColumns select an open rung's firing from rungs, as firingRow scans
+// it (dueDest): an open rung's At is at (rung_at is a claim's), and it has
+// no FiredAt yet.
+const dueColumns = `timer_id, subject, cycle, rung, rung_offset, rule, at, at_zone, due, due_zone`
 
 // firingRow is a firing's columns (firingColumns) as scanned.
 type firingRow struct {
@@ -518,7 +525,12 @@ type firingRow struct {
 
 // dest returns the Scan destinations of firingColumns.
 func (r *firingRow) dest() []any {
-	return []any{&r.timerID, &r.subject, &r.cycle, &r.rung, &r.offset, &r.rule, &r.at, &r.atZone, &r.due, &r.dueZone, &r.fired}
+	return append(r.dueDest(), &r.fired)
+}
+
+// dueDest returns the Scan destinations of dueColumns.
+func (r *firingRow) dueDest() []any {
+	return []any{&r.timerID, &r.subject, &r.cycle, &r.rung, &r.offset, &r.rule, &r.at, &r.atZone, &r.due, &r.dueZone}
 }
 
 // firing builds the firing scanned. Its times are in their stored UTC
