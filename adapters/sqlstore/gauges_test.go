@@ -13,7 +13,8 @@ import (
 
 // TestGaugesCountOpenTimersAndTheSweepBacklog: a timer with two rungs is
 // open; its rungs join the backlog as they fall due and leave it, and the
-// timer stops being open, once the sweeper claims them.
+// timer stops being open, once their claims are handled (acknowledged):
+// a claim still pending is work outstanding.
 func TestGaugesCountOpenTimersAndTheSweepBacklog(t *testing.T) {
 	t.Parallel()
 	for name, open := range stores(t) {
@@ -53,6 +54,14 @@ func testGauges(t *testing.T, s *sqlstore.Store) {
 	claimed, err := s.ClaimDue(ctx, breach, 10)
 	require.NoError(t, err)
 	require.Len(t, claimed, 2)
+	open, backlog = count(breach)
+	require.Equal(t, 1, open, "the claims are pending")
+	require.Equal(t, 2, backlog, "the claims are pending")
+	require.NoError(t, s.AckFirings(ctx, claimed[0].Key()))
+	open, backlog = count(breach)
+	require.Equal(t, 1, open, "the breach is pending")
+	require.Equal(t, 1, backlog, "the breach is pending")
+	require.NoError(t, s.AckFirings(ctx, claimed[1].Key()))
 	open, backlog = count(breach)
 	require.Equal(t, 0, open)
 	require.Equal(t, 0, backlog)

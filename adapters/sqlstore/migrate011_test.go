@@ -85,6 +85,7 @@ func TestMigration011KeepsScheduleAndClaims(t *testing.T) {
 			again, err := s.ClaimDue(ctx, time.Unix(0, 25), 10)
 			require.NoError(t, err)
 			require.Empty(t, again)
+			require.NoError(t, s.AckFirings(ctx, "b/1/breach", "d/1/breach", "e/1/breach")) // handled
 			backlog, err := s.SweepBacklog(ctx, time.Unix(0, 100))
 			require.NoError(t, err)
 			require.Equal(t, 1, backlog, "a is left")

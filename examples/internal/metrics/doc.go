@@ -7,8 +7,8 @@
 //
 //	qyzmet_http_request_duration_seconds{route,status}  histogram; route is the mux pattern ("GET /v1/onboardings/{id}"), "unmatched" for 404s of no route
 //	qyzmet_escalations_fired_total{kind,rule}          counter; kind is onboarding, chain or desk, rule the rung's citation
-//	qyzmet_open_timers                                 timers with a rung still to fire
-//	qyzmet_sweep_backlog                               rungs due but not yet claimed by a sweeper
+//	qyzmet_open_timers                                 timers with a rung not handled yet (to fire, or pending)
+//	qyzmet_sweep_backlog                               rungs due and not handled yet (unclaimed or pending)
 //	qyzmet_overdue_steps                               breached open onboarding steps and p.12 notices (Rules130)
 //	qyzmet_outbox_pending                              outbox messages not yet delivered
 //	qyzmet_outbox_lag_seconds                          age of the oldest pending outbox message (0 when none)

@@ -88,8 +88,8 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 var (
-	openTimersDesc   = prometheus.NewDesc("qyzmet_open_timers", "Timers with a rung still to fire.", nil, nil)
-	backlogDesc      = prometheus.NewDesc("qyzmet_sweep_backlog", "Rungs due but not yet claimed by a sweeper.", nil, nil)
+	openTimersDesc   = prometheus.NewDesc("qyzmet_open_timers", "Timers with a rung not handled yet: still to fire, or fired and its handler has not succeeded.", nil, nil)
+	backlogDesc      = prometheus.NewDesc("qyzmet_sweep_backlog", "Rungs due and not handled yet: not claimed by a sweeper, or claimed and their handler has not succeeded.", nil, nil)
 	overdueDesc      = prometheus.NewDesc("qyzmet_overdue_steps", "Breached open onboarding steps and Rules130 p.12 notices.", nil, nil)
 	outboxPendDesc   = prometheus.NewDesc("qyzmet_outbox_pending", "Outbox messages not yet delivered.", nil, nil)
 	outboxLagDesc    = prometheus.NewDesc("qyzmet_outbox_lag_seconds", "Age of the oldest pending outbox message (0 when none).", nil, nil)

@@ -13,7 +13,11 @@
 -- before its rung was due has its FiredAt as at and its At as rung_at.
 -- The key, unique by itself (it starts with the timer's ID), is indexed
 -- alone, as PostgreSQL's primary key: acknowledgements find rungs by key,
--- a timer's firings are a range of keys.
+-- a timer's firings are a range of keys. timer_id and acked make rungs_due
+-- covering for the gauges (open timers, sweep backlog), which count the
+-- rungs not handled yet and would otherwise read every row they count
+-- (SQLite reads a partial index's condition from the row unless the index
+-- holds its column).
 ALTER TABLE rungs ADD COLUMN acked BOOLEAN NOT NULL DEFAULT FALSE;
 UPDATE rungs SET acked = TRUE WHERE claimed AND pending_since IS NULL;
 UPDATE rungs SET rung_at = at, at = fired_at WHERE claimed AND fired_at < at;
@@ -21,7 +25,7 @@ DROP INDEX rungs_open;
 DROP INDEX rungs_pending;
 DROP INDEX rungs_timer_key;
 CREATE UNIQUE INDEX rungs_key ON rungs (key);
-CREATE INDEX rungs_due ON rungs (at, key) WHERE NOT acked;
+CREATE INDEX rungs_due ON rungs (at, key, timer_id, acked) WHERE NOT acked;
 DROP VIEW schedule;
 CREATE VIEW schedule AS
     SELECT key, timer_id, at, subject, cycle, rung, rung_offset, rule, rung_at, at_zone, due, due_zone, fired_at
