@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -170,6 +171,24 @@ type frontKey struct {
 	key string
 }
 
+// span is the first and the last of the rungs added, in rungs_due's order
+// (at, key), whatever the order they are added in.
+type span struct {
+	n                 int
+	firstAt, lastAt   int64
+	firstKey, lastKey []byte
+}
+
+func (s *span) add(at int64, key []byte) {
+	if s.n == 0 || at < s.firstAt || at == s.firstAt && bytes.Compare(key, s.firstKey) < 0 {
+		s.firstAt, s.firstKey = at, append(s.firstKey[:0], key...)
+	}
+	if s.n == 0 || at > s.lastAt || at == s.lastAt && bytes.Compare(key, s.lastKey) > 0 {
+		s.lastAt, s.lastKey = at, append(s.lastKey[:0], key...)
+	}
+	s.n++
+}
+
 // fullSweepEvery is how often (in batch claims) a batch claim looks for
 // due rungs from the start of the schedule instead of from the front (see
 // ClaimDue).
@@ -268,19 +287,20 @@ func (s *Store) claimFromPostgres(ctx context.Context, now time.Time, limit int,
 		defer rows.Close()
 		var r firingRow
 		var key []byte
+		var claimed span
 		dest := append([]any{&key}, r.dueDest()...)
-		first := len(out)
 		for rows.Next() {
 			if err := rows.Scan(dest...); err != nil {
 				return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 			}
-			if r.at > last.at || r.at == last.at && string(key) > last.key || len(out) == first {
-				*last = frontKey{r.at, string(key)}
-			}
+			claimed.add(r.at, key)
 			out = r.appendClaimed(out, now, bad)
 		}
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		}
+		if claimed.n > 0 {
+			*last = frontKey{claimed.lastAt, string(claimed.lastKey)}
 		}
 		return nil
 	})
@@ -334,20 +354,15 @@ func (s *Store) claimFromSQLite(ctx context.Context, now time.Time, limit int, f
 			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
 		defer rows.Close()
-		var start, end frontKey // the range read, whatever the order of the rows
 		var key sql.RawBytes
 		var r firingRow
+		var read span
 		dest := append([]any{&key}, r.dueDest()...)
 		for rows.Next() {
 			if err := rows.Scan(dest...); err != nil {
 				return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 			}
-			if len(out) == first || r.at < start.at || r.at == start.at && string(key) < start.key {
-				start = frontKey{r.at, string(key)}
-			}
-			if len(out) == first || r.at > end.at || r.at == end.at && string(key) > end.key {
-				end = frontKey{r.at, string(key)}
-			}
+			read.add(r.at, key)
 			out = r.appendClaimed(out, now, bad)
 		}
 		if err := rows.Err(); err != nil {
@@ -356,18 +371,18 @@ func (s *Store) claimFromSQLite(ctx context.Context, now time.Time, limit int, f
 		if err := rows.Close(); err != nil {
 			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
-		n := len(out) - first
-		if n == 0 {
+		if read.n == 0 {
 			return nil
 		}
-		res, err := tx.StmtContext(ctx, update).ExecContext(ctx, now.UnixNano(), now.UnixNano(), start.at, start.key, end.at, end.key)
+		res, err := tx.StmtContext(ctx, update).ExecContext(ctx, now.UnixNano(), now.UnixNano(),
+			read.firstAt, string(read.firstKey), read.lastAt, string(read.lastKey)) // text, not a blob
 		if err != nil {
 			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
-		if got, err := res.RowsAffected(); err != nil || got != int64(n) {
-			return fmt.Errorf("sqlstore: claiming due rungs: claimed %d rows of the %d read (%v)", got, n, err)
+		if got, err := res.RowsAffected(); err != nil || got != int64(read.n) {
+			return fmt.Errorf("sqlstore: claiming due rungs: claimed %d rows of the %d read (%v)", got, read.n, err)
 		}
-		*last = end
+		*last = frontKey{read.lastAt, string(read.lastKey)}
 		return nil
 	})
 	if err != nil {
