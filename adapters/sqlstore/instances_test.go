@@ -6,12 +6,14 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/qyzmet/qyzmet/adapters/sqlstore"
@@ -99,4 +101,68 @@ func TestManyInstancesFireEachRungOnce(t *testing.T) {
 	due, err := stores[0].DueFirings(ctx, clock.Now(), 10)
 	require.NoError(t, err)
 	require.Empty(t, due)
+}
+
+// sharedFile returns n stores, each with its own connection pool, on one
+// fresh SQLite file: n processes embedding the store on one database.
+func sharedFile(t *testing.T, n int) []*sqlstore.Store {
+	t.Helper()
+	ctx := context.Background()
+	dsn := "sqlite://" + filepath.Join(t.TempDir(), "shared.db")
+	stores := make([]*sqlstore.Store, n)
+	var wg sync.WaitGroup
+	for i := range stores {
+		s, err := sqlstore.Open(ctx, dsn)
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		stores[i] = s
+		wg.Go(func() { require.NoError(t, s.Migrate(ctx), "instances migrate at once") })
+	}
+	wg.Wait()
+	return stores
+}
+
+// Stores sharing a database, each with its own sweep front, claiming small
+// batches at once until each finds none: every due rung is claimed exactly
+// once (on SQLite they meet on the file's lock, on PostgreSQL on row locks).
+func TestManyStoresClaimEachRungOnceInSmallBatches(t *testing.T) {
+	t.Parallel()
+	for name, open := range map[string]func(t *testing.T) []*sqlstore.Store{
+		"SQLite":   func(t *testing.T) []*sqlstore.Store { return sharedFile(t, 3) },
+		"Postgres": func(t *testing.T) []*sqlstore.Store { return sharedSchema(t, postgres(t), 3) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			stores := open(t)
+			ctx := context.Background()
+			const timers = 60 // 120 rungs
+			for i := range timers {
+				createClaimTimer(t, ctx, stores[i%len(stores)], fmt.Sprintf("t%02d", i), claimStart.Add(time.Duration(i)*time.Minute))
+			}
+			far := claimStart.AddDate(1, 0, 0)
+			var mu sync.Mutex
+			claimed := map[string]int{}
+			var wg sync.WaitGroup
+			for _, s := range stores {
+				wg.Go(func() {
+					for {
+						batch, err := s.ClaimDue(ctx, far, 7)
+						if !assert.NoError(t, err) || len(batch) == 0 {
+							return
+						}
+						mu.Lock()
+						for _, f := range batch {
+							claimed[f.Key()]++
+						}
+						mu.Unlock()
+					}
+				})
+			}
+			wg.Wait()
+			require.Len(t, claimed, 2*timers, "every rung claimed")
+			for k, n := range claimed {
+				require.Equal(t, 1, n, "%s claimed once", k)
+			}
+		})
+	}
 }
