@@ -93,7 +93,9 @@ type Sweeper struct {
 }
 
 // NewSweeper returns a Sweeper. handle may be nil when the claimed firings
-// (returned by Sweep) are all the caller needs.
+// (returned by Sweep) are all the caller needs: with an Acknowledger they
+// are then acknowledged as they are claimed (there is nothing to hand out
+// again), so that no claim stays pending.
 func NewSweeper(store SweepStore, cal *Calendar, clock Clock, handle FiringHandler) (*Sweeper, error) {
 	var errs []error
 	if store == nil {
@@ -179,17 +181,21 @@ func (s *Sweeper) sweepBatches(ctx context.Context, b BatchClaimer, now time.Tim
 	}
 }
 
-// handleAndAck hands claimed firings to the handler and, when the store is
-// an Acknowledger, acknowledges those it handled, in one write; when it is
-// a Deferrer, the failed ones are deferred by RetryFailedAfter from now, in
-// one more.
+// handleAndAck hands claimed firings to the handler (none: each counts as
+// handled) and, when the store is an Acknowledger, acknowledges those it
+// handled, in one write; when it is a Deferrer, the failed ones are
+// deferred by RetryFailedAfter from now, in one more.
 func (s *Sweeper) handleAndAck(ctx context.Context, now time.Time, fs []Firing) error {
-	if s.handle == nil || len(fs) == 0 {
+	if len(fs) == 0 {
 		return nil
 	}
 	var errs []error
 	var done, failed []string
 	for _, f := range fs {
+		if s.handle == nil {
+			done = append(done, f.Key())
+			continue
+		}
 		if err := s.handle(ctx, f); err != nil {
 			errs = append(errs, fmt.Errorf("deadlines: handle %s: %w", f.Key(), err))
 			failed = append(failed, f.Key())
@@ -213,12 +219,12 @@ func (s *Sweeper) handleAndAck(ctx context.Context, now time.Time, fs []Firing) 
 }
 
 // redeliver hands the claims left unacknowledged for redeliverAfter to the
-// handler again (Acknowledger). A claim whose handler fails stays
+// handler again (Acknowledger; without a handler they are acknowledged). A claim whose handler fails stays
 // unacknowledged: a Deferrer hands it out again RetryFailedAfter later,
 // any other Acknowledger on the next sweep.
 func (s *Sweeper) redeliver(ctx context.Context, now time.Time) error {
 	a, ok := s.store.(Acknowledger)
-	if !ok || s.handle == nil {
+	if !ok {
 		return nil
 	}
 	stale, err := a.Unacknowledged(ctx, now.Add(-redeliverAfter), s.batch)

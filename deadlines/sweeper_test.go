@@ -230,3 +230,26 @@ func TestSweeperDefersFailedClaimsSoTheyCannotStarveOthers(t *testing.T) {
 		})
 	}
 }
+
+// A Sweeper without a handler acknowledges what it claims: its caller takes
+// the firings from Sweep, and a claim left pending would never be handed
+// out again (there is no handler to hand it to) yet count as outstanding.
+func TestSweeperWithoutAHandlerAcknowledgesItsClaims(t *testing.T) {
+	t.Parallel()
+	ctx, c, mem := context.Background(), kzCal(), memory.New()
+	clock := deadlinestest.NewClock(at(t, c, "2025-03-17 10:00"))
+	for i := range 3 {
+		tm, err := deadlines.NewTimer(c, fmt.Sprintf("t%d", i), "test", deadlines.Term{Kind: deadlines.WorkingDays, N: 1, Rule: p5}, clock.Now())
+		require.NoError(t, err)
+		require.NoError(t, mem.CreateTimer(ctx, tm))
+	}
+	s, err := deadlines.NewSweeper(mem, c, clock, nil)
+	require.NoError(t, err)
+	clock.Set(at(t, c, "2025-04-01 09:00"))
+	fired, err := s.Sweep(ctx)
+	require.NoError(t, err)
+	require.Len(t, fired, 3)
+	pending, err := mem.Unacknowledged(ctx, clock.Now().Add(time.Hour), 10)
+	require.NoError(t, err)
+	require.Empty(t, pending, "the claims are acknowledged")
+}
