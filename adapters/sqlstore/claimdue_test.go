@@ -162,10 +162,10 @@ func createClaimTimer(t *testing.T, ctx context.Context, s *sqlstore.Store, id s
 }
 
 // A batch claim starts after the last rung of the last full one, past the
-// claims made before it. A rung due before that front
-// (scheduled late) is still claimed in the same sweep: the batch that
-// reaches the end of the backlog from the front is topped up from the
-// start, so no batch comes back short (which ends a sweep) before the one
+// claims made before it. A rung due before that front (scheduled late) is
+// still claimed before the backlog ends: the batch that reaches the end of
+// the backlog from the front is topped up from the start, so no batch
+// comes back short (which a caller may take for the end) before the one
 // that claims it.
 func TestClaimDueFindsLateRungsBehindTheFront(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
@@ -243,8 +243,9 @@ func TestClaimDueLeavesRungsPendingWhenADocumentDoesNotDecode(t *testing.T) {
 	})
 }
 
-// While a backlog drains (every batch full), a rung due before the front (scheduled late) waits at most sqlstore.FullSweepEvery batches:
-// every FullSweepEvery-th batch looks from the start.
+// While a backlog drains (every batch full), a rung due before the front
+// (scheduled late) waits at most sqlstore.FullSweepEvery batches: every
+// FullSweepEvery-th batch looks from the start.
 func TestClaimDueReachesLateRungsWhileTheBacklogDrains(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
 		insert := func(from, to int) {
@@ -276,7 +277,7 @@ func TestClaimDueReachesLateRungsWhileTheBacklogDrains(t *testing.T) {
 
 // A rung claimed one by one before it is due is pending from its FiredAt
 // on, and comes back with its own At, to the nanosecond and in its UTC
-// offset (on PostgreSQL the row's at is the FiredAt, the At rung_at).
+// offset (the row's at is the FiredAt, the At rung_at).
 func TestClaimFiringBeforeItIsDueKeepsItsAt(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
 		createClaimTimer(t, ctx, s, "early", claimStart)
@@ -302,5 +303,40 @@ func TestClaimFiringBeforeItIsDueKeepsItsAt(t *testing.T) {
 			require.Equal(t, want, off)
 			require.True(t, f.FiredAt.Equal(got[0].FiredAt))
 		}
+	})
+}
+
+// A batch from the front that holds a rung that does not decode fails
+// after it committed, and is not topped up from the start: a rung behind
+// the front (scheduled late) is not claimed unseen by a call that returns
+// nothing but an error; the next batch claims it.
+func TestClaimDueDoesNotTopUpABatchThatFailed(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
+		const limit = 3
+		for i := range 4 { // warnings w0..w3, then breaches b0..b3
+			createClaimTimer(t, ctx, s, fmt.Sprintf("t%d", i), claimStart.Add(time.Duration(i)*time.Hour))
+		}
+		far := claimStart.AddDate(1, 0, 0)
+		for range 2 { // w0 w1 w2, w3 b0 b1: the front is b1
+			batch, err := s.ClaimDue(ctx, far, limit)
+			require.NoError(t, err)
+			require.Len(t, batch, limit)
+		}
+		_, err := s.DB().ExecContext(ctx, `UPDATE rungs SET rule = 'Rules999 p.x' WHERE key = 't3/1/breach'`)
+		require.NoError(t, err)
+		createClaimTimer(t, ctx, s, "late", claimStart.AddDate(0, -2, 0))
+		_, err = s.ClaimDue(ctx, far, limit) // b2 b3, short: b3 does not decode
+		require.ErrorContains(t, err, "decoding a due rung")
+		due, err := s.DueFirings(ctx, far, 10)
+		require.NoError(t, err)
+		var open []string
+		for _, f := range due {
+			open = append(open, f.Key())
+		}
+		require.Equal(t, []string{"late/1/warning-1", "late/1/breach"}, open, "the late rungs are not claimed")
+		batch, err := s.ClaimDue(ctx, far, limit)
+		require.NoError(t, err)
+		require.Len(t, batch, 2)
+		require.Equal(t, "late/1/warning-1", batch[0].Key())
 	})
 }

@@ -12,9 +12,9 @@ import (
 
 // Migration 016 (SQLite) indexes rungs as PostgreSQL's 014 does: a claim
 // whose handler succeeded is acknowledged (out of rungs_due), a pending
-// one is not, and a claim made before its rung was due has its FiredAt as
-// at (its At as rung_at), so that Unacknowledged, which reads rungs_due
-// by at, finds it. The sweep's indexes are rungs_due and rungs_key.
+// one is not, and a pending claim pending since before its rung was due
+// has its pending_since as at (its At as rung_at), so that
+// Unacknowledged, which reads rungs_due by at, finds it. The sweep's indexes are rungs_due and rungs_key.
 func TestMigration016IndexesRungsAsPostgres(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -30,8 +30,10 @@ func TestMigration016IndexesRungsAsPostgres(t *testing.T) {
 		{"open/1/breach", base, false, nil, nil},
 		{"pending/1/breach", base, true, base + hour, base + hour},
 		{"handled/1/breach", base, true, base + hour, nil},
-		{"early/1/breach", base + 24*hour, true, base, base},  // ClaimFiring, a day early
-		{"earlyok/1/breach", base + 24*hour, true, base, nil}, // the same, handled
+		{"early/1/breach", base + 24*hour, true, base, base},          // ClaimFiring, a day early
+		{"earlyok/1/breach", base + 24*hour, true, base, nil},         // the same, handled
+		{"nofired/1/breach", base + 24*hour, true, nil, base},         // early, no fired_at stored
+		{"deferred/1/breach", base, true, base + hour, base + 3*hour}, // its handler failed
 	} {
 		_, err := s.db.ExecContext(ctx, `INSERT INTO rungs (at, key, timer_id, claimed, fired_at, pending_since,
 			subject, cycle, rung, rung_offset, rule, at_zone, due, due_zone)
@@ -59,9 +61,11 @@ func TestMigration016IndexesRungsAsPostgres(t *testing.T) {
 	require.NoError(t, rows.Err())
 	dayLater := base + 24*hour
 	require.Equal(t, []row{
+		{"deferred/1/breach", base, nil, false},
 		{"early/1/breach", base, &dayLater, false},
-		{"earlyok/1/breach", base, &dayLater, true},
+		{"earlyok/1/breach", dayLater, nil, true}, // acknowledged: not moved
 		{"handled/1/breach", base, nil, true},
+		{"nofired/1/breach", base, &dayLater, false},
 		{"open/1/breach", base, nil, false},
 		{"pending/1/breach", base, nil, false},
 	}, got)
@@ -87,14 +91,15 @@ func TestMigration016IndexesRungsAsPostgres(t *testing.T) {
 		return out
 	}
 	far := time.Unix(0, base+48*hour)
-	require.Equal(t, []string{"early/1/breach"}, keys(s.Unacknowledged(ctx, time.Unix(0, base+1), 10)))
-	require.Equal(t, []string{"early/1/breach", "pending/1/breach"}, keys(s.Unacknowledged(ctx, far, 10)))
+	require.Equal(t, []string{"early/1/breach", "nofired/1/breach"}, keys(s.Unacknowledged(ctx, time.Unix(0, base+1), 10)))
+	require.Equal(t, []string{"early/1/breach", "nofired/1/breach", "pending/1/breach", "deferred/1/breach"},
+		keys(s.Unacknowledged(ctx, far, 10)), "by pending_since")
 	require.Equal(t, []string{"open/1/breach"}, keys(s.DueFirings(ctx, far, 10)))
 	require.Equal(t, []string{"open/1/breach"}, keys(s.ClaimDue(ctx, far, 10)))
 	early, err := s.Firings(ctx, "early")
 	require.NoError(t, err)
 	require.Len(t, early, 1)
 	require.Equal(t, dayLater, early[0].At.UnixNano(), "the At of a claim made early")
-	require.NoError(t, s.AckFirings(ctx, "early/1/breach", "pending/1/breach", "open/1/breach"))
+	require.NoError(t, s.AckFirings(ctx, "early/1/breach", "nofired/1/breach", "pending/1/breach", "deferred/1/breach", "open/1/breach"))
 	require.Empty(t, keys(s.Unacknowledged(ctx, far, 10)))
 }

@@ -18,15 +18,12 @@ import (
 func seedSchedule(tb testing.TB, s *sqlstore.Store, n int) {
 	tb.Helper()
 	// The firing is columns (migrations 014 and 015): Due
-	// 2025-03-17T00:00:00Z; At 2025-03-17T10:00:00Z on PostgreSQL (rung_at;
-	// at is earlier), at on SQLite (where rung_at is NULL).
-	cols := func(rungAt string) string {
-		return `INSERT INTO rungs (key, timer_id, at, subject, cycle, rung, rung_offset, rule, rung_at, at_zone, due, due_zone)
-			SELECT 't' || g || '/1/breach', 't' || g, g, 'bench', 1, 'breach', 0, 'Rules130 p.5', ` + rungAt + `, 0, 1742169600000000000, 0`
-	}
-	q := `WITH RECURSIVE n(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM n WHERE g < ?) ` + cols("NULL") + ` FROM n`
+	// 2025-03-17T00:00:00Z, At the at column (an open rung has no rung_at).
+	const insert = `INSERT INTO rungs (key, timer_id, at, subject, cycle, rung, rung_offset, rule, at_zone, due, due_zone)
+		SELECT 't' || g || '/1/breach', 't' || g, g, 'bench', 1, 'breach', 0, 'Rules130 p.5', 0, 1742169600000000000, 0`
+	q := `WITH RECURSIVE n(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM n WHERE g < ?) ` + insert + ` FROM n`
 	if s.Dialect() == "postgres" {
-		q = cols("1742205600000000000") + ` FROM generate_series(1, $1) AS g`
+		q = insert + ` FROM generate_series(1, $1) AS g`
 	}
 	_, err := s.DB().ExecContext(context.Background(), q, n)
 	require.NoError(tb, err)

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -105,7 +106,7 @@ func (s *Store) UpdateTimer(ctx context.Context, id string, fn func(*deadlines.T
 }
 
 // DueFirings implements deadlines.SweepStore: unclaimed rungs due at or
-// before now, earliest first, from the schedule_due index.
+// before now, earliest first, from the rungs_due index.
 func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
 	return s.firings(ctx, `FROM schedule WHERE at <= ? ORDER BY at, key LIMIT ?`, now.UnixNano(), limit)
 }
@@ -120,7 +121,7 @@ func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]dea
 // claimed before it was due.
 func (s *Store) ClaimFiring(ctx context.Context, f deadlines.Firing) (bool, error) {
 	at, rungAt := f.At.UnixNano(), any(nil)
-	if fired := f.FiredAt.UnixNano(); fired < at {
+	if fired := f.FiredAt.UnixNano(); !f.FiredAt.IsZero() && fired < at {
 		at, rungAt = fired, f.At.UnixNano()
 	}
 	args := append(firingArgs([]any{f.Key(), f.TimerID, at, f.FiredAt.UnixNano()}, f), rungAt, nanos(f.FiredAt))
@@ -206,11 +207,16 @@ const fullSweepEvery = 1024
 // rung as the front, and the next batch looks after it. A rung can still
 // be due before the front: scheduled late, or locked by another
 // transaction when a batch passed it. So a batch from the front that comes
-// back short is topped up from the start (a short batch tells the Sweeper
-// that the backlog is drained), and every fullSweepEvery-th batch looks
+// back short is topped up from the start (a caller may take a short batch
+// for the end of the backlog), and every fullSweepEvery-th batch looks
 // from the start: such a rung waits at most until the backlog is drained
-// or fullSweepEvery batches.
+// or fullSweepEvery batches. The top-up is a second transaction: if it
+// fails, the first one's rungs are returned (they are claimed), without
+// its error; the next call looks from the start again.
 func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadlines.Firing, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
 	f := &s.front
 	f.mu.Lock()
 	fromStart := !f.set || f.batches%fullSweepEvery == 0
@@ -225,9 +231,12 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 		}
 		var err error
 		if out, err = s.claimFrom(ctx, now, limit-len(out), from, out, &last, &bad); err != nil {
+			if len(out) > 0 { // the top-up failed; the first claim committed
+				break
+			}
 			return nil, err
 		}
-		if len(out) == limit || fromStart {
+		if len(out) == limit || fromStart || bad != nil {
 			break
 		}
 		fromStart = true
@@ -251,7 +260,7 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 
 // claimFrom claims up to limit due rungs after from, in one transaction,
 // adding their firings, fired at now, to out and moving last to the
-// latest rung claimed. A rung that does not decode (its rule does not
+// latest rung claimed; if it fails, out is returned as it was. A rung that does not decode (its rule does not
 // parse) is added as far as read, and its error kept in bad (the first
 // one), not returned: the claim commits, and the rungs stay claimed and
 // pending, for Unacknowledged to hand out again.
@@ -279,6 +288,7 @@ const claimDuePostgresQuery = `UPDATE rungs r SET claimed = TRUE, fired_at = $3,
 // claimFromPostgres is claimFrom in one statement, claimDuePostgresQuery,
 // read through pgx.
 func (s *Store) claimFromPostgres(ctx context.Context, now time.Time, limit int, from frontKey, out []deadlines.Firing, last *frontKey, bad *error) ([]deadlines.Firing, error) {
+	first := len(out)
 	err := s.withPgx(ctx, "claiming due rungs", func(pc *pgx.Conn) error {
 		rows, err := pc.Query(ctx, claimDuePostgresQuery, now.UnixNano(), limit, now.UnixNano(), from.at, from.key)
 		if err != nil {
@@ -304,25 +314,33 @@ func (s *Store) claimFromPostgres(ctx context.Context, now time.Time, limit int,
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		// The statement may have committed: its rungs are then pending,
+		// for Unacknowledged to hand out again.
+		return out[:first], err
+	}
+	return out, nil
 }
 
-// The statements of claimFromSQLite. The read walks at most 2×limit rows
-// ($4) from the first open rung after the front ($1, $2) and returns the
-// open ones due at $3, at most limit ($5).
+// The statements of claimFromSQLite. claimSQLiteStart finds the first open
+// rung after the front ($1, $2); claimSQLiteRead walks at most 2×limit
+// rows ($4) of rungs from that rung ($1, $2: bound values, so that SQLite
+// seeks on at and key, not on at alone, past every rung of the same
+// instant) and returns the open ones due at $3, at most limit ($5);
+// claimSQLiteUpdate claims the range read.
 const (
-	claimRangeRead = `SELECT key, ` + dueColumns + ` FROM (
+	claimSQLiteStart = `SELECT at, key FROM rungs INDEXED BY rungs_due
+		WHERE (at, key) > (?, ?) AND NOT acked AND NOT claimed ORDER BY at, key LIMIT 1`
+	claimSQLiteRead = `SELECT key, ` + dueColumns + ` FROM (
 			SELECT key, claimed, ` + dueColumns + ` FROM rungs
-			WHERE (at, key) >= (SELECT at, key FROM rungs INDEXED BY rungs_due
-				WHERE (at, key) > (?, ?) AND NOT acked AND NOT claimed ORDER BY at, key LIMIT 1)
-			AND at <= ? ORDER BY at, key LIMIT ?)
+			WHERE (at, key) >= (?, ?) AND at <= ? ORDER BY at, key LIMIT ?)
 		WHERE NOT claimed LIMIT ?`
-	claimRangeUpdate = `UPDATE rungs SET claimed = TRUE, fired_at = ?, pending_since = ?
+	claimSQLiteUpdate = `UPDATE rungs SET claimed = TRUE, fired_at = ?, pending_since = ?
 		WHERE claimed = FALSE AND (at, key) >= (?, ?) AND (at, key) <= (?, ?)`
 )
 
 // claimFromSQLite is claimFrom on SQLite, in an immediate transaction (so
-// nothing changes between its two statements). It finds the first open
+// nothing changes between its statements). It finds the first open
 // rung after from in rungs_due, reads the rungs from there on in the
 // (at, key) clustered table, and claims the ones read with one UPDATE of
 // the range from the first to the last, whose unclaimed rows are exactly
@@ -339,17 +357,25 @@ const (
 // Both statements are prepared once per Store.
 func (s *Store) claimFromSQLite(ctx context.Context, now time.Time, limit int, from frontKey, out []deadlines.Firing, last *frontKey, bad *error) ([]deadlines.Firing, error) {
 	// Prepared before the transaction takes a connection of the pool.
-	read, err := s.stmt(ctx, claimRangeRead)
-	if err != nil {
-		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-	}
-	update, err := s.stmt(ctx, claimRangeUpdate)
-	if err != nil {
-		return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	var stmts [3]*sql.Stmt
+	for i, q := range []string{claimSQLiteStart, claimSQLiteRead, claimSQLiteUpdate} {
+		st, err := s.stmt(ctx, q)
+		if err != nil {
+			return out, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		}
+		stmts[i] = st
 	}
 	first := len(out)
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.StmtContext(ctx, read).QueryContext(ctx, from.at, from.key, now.UnixNano(), 2*limit, limit)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var start frontKey
+		err := tx.StmtContext(ctx, stmts[0]).QueryRowContext(ctx, from.at, from.key).Scan(&start.at, &start.key)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // no open rung after from
+		}
+		if err != nil {
+			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		}
+		rows, err := tx.StmtContext(ctx, stmts[1]).QueryContext(ctx, start.at, start.key, now.UnixNano(), 2*limit, limit)
 		if err != nil {
 			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
@@ -374,7 +400,7 @@ func (s *Store) claimFromSQLite(ctx context.Context, now time.Time, limit int, f
 		if read.n == 0 {
 			return nil
 		}
-		res, err := tx.StmtContext(ctx, update).ExecContext(ctx, now.UnixNano(), now.UnixNano(),
+		res, err := tx.StmtContext(ctx, stmts[2]).ExecContext(ctx, now.UnixNano(), now.UnixNano(),
 			read.firstAt, string(read.firstKey), read.lastAt, string(read.lastKey)) // text, not a blob
 		if err != nil {
 			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
@@ -456,8 +482,8 @@ func (s *Store) setPending(ctx context.Context, what string, since any, keys []s
 func (s *Store) Firings(ctx context.Context, timerID string) ([]deadlines.Firing, error) {
 	out, err := s.firings(ctx, `FROM claims WHERE timer_id = ? AND key >= ? AND key < ?`,
 		timerID, timerID+"/", timerID+"0") // '0' follows '/'
-	// Sorted by the firings' At: on PostgreSQL the at column may be
-	// FiredAt (see ClaimFiring).
+	// Sorted by the firings' At: the at column may be FiredAt (see
+	// ClaimFiring).
 	slices.SortFunc(out, func(a, b deadlines.Firing) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key())) })
 	return out, err
 }

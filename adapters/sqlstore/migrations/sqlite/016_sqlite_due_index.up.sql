@@ -11,6 +11,10 @@
 -- front, as on PostgreSQL) and the pending claims in rungs_due by at,
 -- which is therefore never after pending_since: a claim ClaimFiring made
 -- before its rung was due has its FiredAt as at and its At as rung_at.
+--
+-- Every process sharing a database must run the store of this schema: an
+-- older one would acknowledge claims without setting acked.
+--
 -- The key, unique by itself (it starts with the timer's ID), is indexed
 -- alone, as PostgreSQL's primary key: acknowledgements find rungs by key,
 -- a timer's firings are a range of keys. timer_id and acked make rungs_due
@@ -20,7 +24,10 @@
 -- holds its column).
 ALTER TABLE rungs ADD COLUMN acked BOOLEAN NOT NULL DEFAULT FALSE;
 UPDATE rungs SET acked = TRUE WHERE claimed AND pending_since IS NULL;
-UPDATE rungs SET rung_at = at, at = fired_at WHERE claimed AND fired_at < at;
+-- A pending claim pending since before its At (made early, or whose
+-- fired_at was never stored) moves to its pending_since, as PostgreSQL's
+-- 014 did; an acknowledged one needs no move.
+UPDATE rungs SET rung_at = at, at = pending_since WHERE claimed AND pending_since < at;
 DROP INDEX rungs_open;
 DROP INDEX rungs_pending;
 DROP INDEX rungs_timer_key;
