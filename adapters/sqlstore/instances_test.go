@@ -45,10 +45,18 @@ func sharedSchema(t *testing.T, h postgresHarness, n int) []*sqlstore.Store {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
+	return openShared(t, u.String(), n)
+}
+
+// openShared opens n stores on dsn, each with its own pool, which migrate
+// the database at once.
+func openShared(t *testing.T, dsn string, n int) []*sqlstore.Store {
+	t.Helper()
+	ctx := context.Background()
 	stores := make([]*sqlstore.Store, n)
 	var wg sync.WaitGroup
 	for i := range stores {
-		s, err := sqlstore.Open(ctx, u.String())
+		s, err := sqlstore.Open(ctx, dsn)
 		require.NoError(t, err)
 		t.Cleanup(func() { s.Close() })
 		stores[i] = s
@@ -107,19 +115,7 @@ func TestManyInstancesFireEachRungOnce(t *testing.T) {
 // fresh SQLite file: n processes embedding the store on one database.
 func sharedFile(t *testing.T, n int) []*sqlstore.Store {
 	t.Helper()
-	ctx := context.Background()
-	dsn := "sqlite://" + filepath.Join(t.TempDir(), "shared.db")
-	stores := make([]*sqlstore.Store, n)
-	var wg sync.WaitGroup
-	for i := range stores {
-		s, err := sqlstore.Open(ctx, dsn)
-		require.NoError(t, err)
-		t.Cleanup(func() { s.Close() })
-		stores[i] = s
-		wg.Go(func() { require.NoError(t, s.Migrate(ctx), "instances migrate at once") })
-	}
-	wg.Wait()
-	return stores
+	return openShared(t, "sqlite://"+filepath.Join(t.TempDir(), "shared.db"), n)
 }
 
 // Stores sharing a database, each with its own sweep front, claiming small

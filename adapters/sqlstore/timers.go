@@ -190,6 +190,34 @@ func (s *span) add(at int64, key []byte) {
 	s.n++
 }
 
+// claimedRows are the rows of a batch claim (key, then dueColumns), from
+// pgx or database/sql.
+type claimedRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanClaimed appends the firings of rows, claimed by a batch fired at now,
+// to out (see firingRow.appendClaimed) and returns the span of their rungs.
+func scanClaimed(rows claimedRows, out []deadlines.Firing, now time.Time, bad *error) ([]deadlines.Firing, span, error) {
+	var r firingRow
+	var key sql.RawBytes // reused row to row by database/sql (and by pgx, a []byte)
+	var claimed span
+	dest := append([]any{&key}, r.dueDest()...)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return out, claimed, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		}
+		claimed.add(r.at, key)
+		out = r.appendClaimed(out, now, bad)
+	}
+	if err := rows.Err(); err != nil {
+		return out, claimed, fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+	}
+	return out, claimed, nil
+}
+
 // fullSweepEvery is how often (in batch claims) a batch claim looks for
 // due rungs from the start of the schedule instead of from the front (see
 // ClaimDue).
@@ -295,19 +323,9 @@ func (s *Store) claimFromPostgres(ctx context.Context, now time.Time, limit int,
 			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
 		defer rows.Close()
-		var r firingRow
-		var key []byte
 		var claimed span
-		dest := append([]any{&key}, r.dueDest()...)
-		for rows.Next() {
-			if err := rows.Scan(dest...); err != nil {
-				return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-			}
-			claimed.add(r.at, key)
-			out = r.appendClaimed(out, now, bad)
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		if out, claimed, err = scanClaimed(rows, out, now, bad); err != nil {
+			return err
 		}
 		if claimed.n > 0 {
 			*last = frontKey{claimed.lastAt, string(claimed.lastKey)}
@@ -380,19 +398,9 @@ func (s *Store) claimFromSQLite(ctx context.Context, now time.Time, limit int, f
 			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
 		}
 		defer rows.Close()
-		var key sql.RawBytes
-		var r firingRow
 		var read span
-		dest := append([]any{&key}, r.dueDest()...)
-		for rows.Next() {
-			if err := rows.Scan(dest...); err != nil {
-				return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
-			}
-			read.add(r.at, key)
-			out = r.appendClaimed(out, now, bad)
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
+		if out, read, err = scanClaimed(rows, out, now, bad); err != nil {
+			return err
 		}
 		if err := rows.Close(); err != nil {
 			return fmt.Errorf("sqlstore: claiming due rungs: %w", err)
