@@ -223,23 +223,71 @@ func TestPostgresRungsLeaveRoomForClaimsAndVacuumSooner(t *testing.T) {
 	require.ElementsMatch(t, []string{"fillfactor=45", "autovacuum_vacuum_scale_factor=0.02", "autovacuum_vacuum_threshold=1000"}, opts)
 }
 
-// A due rung whose stored rule does not parse fails the batch claim after
-// it committed: the batch's rungs stay claimed and pending (not claimed
-// again by the next batch), for Unacknowledged to hand out again.
+// A due rung whose stored rule does not parse, or whose key is not its
+// timer/cycle/rung (the store reads the timer's ID and the cycle from the
+// key), fails the batch claim after it committed: the batch's rungs stay
+// claimed and pending (not claimed again by the next batch), for
+// Unacknowledged to hand out again.
 func TestClaimDueLeavesRungsPendingWhenADocumentDoesNotDecode(t *testing.T) {
+	for _, c := range []struct{ name, spoil, want string }{
+		{"rule", `UPDATE rungs SET rule = 'Rules999 p.x' WHERE key = 'bad/1/breach'`, "decoding a due rung"},
+		{"key", `UPDATE rungs SET rung = 'renamed' WHERE key = 'bad/1/breach'`, "the key is not timer/cycle/rung"},
+		{"key without the rung", `UPDATE rungs SET key = 'bad/1/' WHERE key = 'bad/1/breach'`, "the key is not timer/cycle/rung"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
+				createClaimTimer(t, ctx, s, "bad", claimStart)
+				_, err := s.DB().ExecContext(ctx, c.spoil)
+				require.NoError(t, err)
+				far := claimStart.AddDate(1, 0, 0)
+				_, err = s.ClaimDue(ctx, far, 10)
+				require.ErrorContains(t, err, c.want)
+				again, err := s.ClaimDue(ctx, far, 10)
+				require.NoError(t, err)
+				require.Empty(t, again, "claimed once")
+				var pending int
+				require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM claims WHERE pending_since IS NOT NULL`).Scan(&pending))
+				require.Equal(t, 2, pending)
+			})
+		})
+	}
+}
+
+// A timer's ID and a rung's name may hold slashes: the store reads the
+// timer's ID and the cycle back from the key (timer/cycle/rung) by the
+// rung's name, and every read gives the firing stored, whose Key() is
+// its row's.
+func TestFiringsWithSlashesInTheirNamesComeBackWhole(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, ctx context.Context, s *sqlstore.Store) {
-		createClaimTimer(t, ctx, s, "bad", claimStart)
-		_, err := s.DB().ExecContext(ctx, `UPDATE rungs SET rule = 'Rules999 p.x' WHERE key = 'bad/1/breach'`)
+		rule := deadlines.Cite(deadlines.Rules472, 12)
+		tm, err := deadlines.NewTimer(kz.Calendar(), "org/7/app", "slashes", deadlines.Term{Kind: deadlines.WorkingDays, N: 5, Rule: rule},
+			claimStart, deadlines.Rung{Name: "warn/1", Offset: -1, Rule: rule}, deadlines.Rung{Name: "1/breach", Rule: rule})
 		require.NoError(t, err)
+		require.NoError(t, s.CreateTimer(ctx, tm))
 		far := claimStart.AddDate(1, 0, 0)
-		_, err = s.ClaimDue(ctx, far, 10)
-		require.ErrorContains(t, err, "decoding a due rung")
-		again, err := s.ClaimDue(ctx, far, 10)
+		due, err := s.DueFirings(ctx, far, 10)
 		require.NoError(t, err)
-		require.Empty(t, again, "claimed once")
-		var pending int
-		require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM claims WHERE pending_since IS NOT NULL`).Scan(&pending))
-		require.Equal(t, 2, pending)
+		utc := func(f deadlines.Firing) deadlines.Firing { // the store keeps UTC offsets, not zones
+			f.At, f.Due = f.At.UTC(), f.Due.UTC()
+			return f
+		}
+		require.Len(t, due, 2)
+		claimed, err := s.ClaimDue(ctx, far, 10)
+		require.NoError(t, err)
+		require.Len(t, claimed, 2)
+		for i, f := range claimed {
+			require.Equal(t, utc(tm.Schedule[i]), utc(due[i]))
+			require.False(t, f.FiredAt.IsZero())
+			f.FiredAt = time.Time{}
+			require.Equal(t, utc(tm.Schedule[i]), utc(f))
+		}
+		fs, err := s.Firings(ctx, "org/7/app")
+		require.NoError(t, err)
+		require.Len(t, fs, 2)
+		require.NoError(t, s.AckFirings(ctx, fs[0].Key(), fs[1].Key()))
+		left, err := s.Unacknowledged(ctx, far, 10)
+		require.NoError(t, err)
+		require.Empty(t, left, "acknowledged by Key()")
 	})
 }
 

@@ -68,7 +68,8 @@ func testFiringColumns(t *testing.T, s *Store, precision time.Duration, insert f
 	// a: scheduled. b: its warning claimed by ClaimDue and pending, its
 	// breach claimed by ClaimDue and acknowledged. z (UTC): claimed by
 	// ClaimFiring an hour before it was due (FiredAt in the document
-	// only), pending. m: a document without fields.
+	// only), pending. m: a document without fields (its cycle and rung
+	// name are its key's since migration 017).
 	a, b := timer("a"), timer("b")
 	for _, f := range a.Schedule {
 		schedule(f)
@@ -84,6 +85,7 @@ func testFiringColumns(t *testing.T, s *Store, precision time.Duration, insert f
 	insert(m, `{"timer_id":"m"}`, false, nil, nil)
 
 	require.NoError(t, s.Migrate(ctx))
+	mDue := deadlines.Firing{TimerID: "m", Cycle: 1, Rung: deadlines.Rung{Name: "breach"}} // At: the document's, zero
 
 	requireFirings := func(want, got []deadlines.Firing) {
 		t.Helper()
@@ -106,7 +108,7 @@ func testFiringColumns(t *testing.T, s *Store, precision time.Duration, insert f
 	far := start.AddDate(1, 0, 0)
 	due, err := s.DueFirings(ctx, far, 10)
 	require.NoError(t, err)
-	requireFirings([]deadlines.Firing{{TimerID: "m"}, a.Schedule[0], a.Schedule[1]}, due)
+	requireFirings([]deadlines.Firing{mDue, a.Schedule[0], a.Schedule[1]}, due)
 
 	pending, err := s.Unacknowledged(ctx, z.FiredAt.Add(time.Nanosecond), 10)
 	require.NoError(t, err)
@@ -133,10 +135,16 @@ func testFiringColumns(t *testing.T, s *Store, precision time.Duration, insert f
 	requireFirings([]deadlines.Firing{warn, breach}, fs)
 	due, err = s.DueFirings(ctx, far, 10)
 	require.NoError(t, err)
-	requireFirings([]deadlines.Firing{{TimerID: "m"}, a.Schedule[0], a.Schedule[1]}, due)
+	requireFirings([]deadlines.Firing{mDue, a.Schedule[0], a.Schedule[1]}, due)
 	claimed, err := s.ClaimDue(ctx, far, 10)
 	require.NoError(t, err)
 	require.Len(t, claimed, 3, "a's rungs and m, not b's again")
+	for _, f := range claimed { // acknowledged by their keys, m's too
+		require.NoError(t, s.AckFirings(ctx, f.Key()))
+	}
+	pending, err = s.Unacknowledged(ctx, far.AddDate(1, 0, 0), 10)
+	require.NoError(t, err)
+	requireFirings([]deadlines.Firing{z, warn}, pending)
 	won, err := s.ClaimFiring(ctx, z)
 	require.NoError(t, err)
 	require.False(t, won, "z is still claimed")

@@ -1,0 +1,20 @@
+-- qyzmet schema 17 (PostgreSQL): every rung's cycle and rung name are the
+-- ones of its key (timer/cycle/rung), so that the store reads a firing's
+-- timer ID and cycle from the key and a batch claim reads two columns
+-- fewer per rung (issue 7), and a firing's Key() is its row's: its
+-- acknowledgement finds it.
+--
+-- They could differ only for a rung converted from a firing document that
+-- lacked them (014 made them 0 and empty): they are taken from the key
+-- when it starts with the rung's timer ID and a slash and a cycle follows.
+UPDATE rungs r SET cycle = p.c::int, rung = p.rn
+    FROM (
+        SELECT key, split_part(rest, '/', 1) AS c, substr(rest, strpos(rest, '/') + 1) AS rn
+        FROM (
+            SELECT key, substr(key, length(timer_id) + 2) AS rest FROM rungs
+            WHERE key <> timer_id || '/' || cycle || '/' || rung
+                AND left(key, length(timer_id) + 1) = timer_id || '/'
+        ) k
+        WHERE strpos(rest, '/') > 0
+    ) p
+    WHERE r.key = p.key AND p.c ~ '^-?[0-9]{1,9}$';
