@@ -324,7 +324,7 @@ func (s *Store) claimFromPostgres(ctx context.Context, now time.Time, limit int,
 		}
 		defer rows.Close()
 		var claimed span
-		if out, claimed, err = scanClaimed(rows, out, now, bad); err != nil {
+		if out, claimed, err = scanClaimed(&pgxRawRows{Rows: rows}, out, now, bad); err != nil {
 			return err
 		}
 		if claimed.n > 0 {
@@ -338,6 +338,26 @@ func (s *Store) claimFromPostgres(ctx context.Context, now time.Time, limit int,
 		return out[:first], err
 	}
 	return out, nil
+}
+
+// pgxRawRows are pgx rows whose Scan sets a *sql.RawBytes destination to
+// its column's raw bytes (valid until Next, as database/sql's RawBytes),
+// where pgx would copy them into a new slice: for text columns only, whose
+// raw bytes are the text in either format.
+type pgxRawRows struct {
+	pgx.Rows
+	dest []any
+}
+
+func (r *pgxRawRows) Scan(dest ...any) error {
+	raw := r.RawValues()
+	r.dest = append(r.dest[:0], dest...)
+	for i, d := range dest {
+		if b, ok := d.(*sql.RawBytes); ok && i < len(raw) {
+			*b, r.dest[i] = raw[i], nil // pgx skips a nil destination
+		}
+	}
+	return r.Rows.Scan(r.dest...)
 }
 
 // The statements of claimFromSQLite. claimSQLiteStart finds the first open
