@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -283,9 +284,19 @@ func TestFiringsWithSlashesInTheirNamesComeBackWhole(t *testing.T) {
 		}
 		fs, err := s.Firings(ctx, "org/7/app")
 		require.NoError(t, err)
-		require.Len(t, fs, 2)
+		pending, err := s.Unacknowledged(ctx, far.Add(time.Nanosecond), 10)
+		require.NoError(t, err)
+		slices.SortFunc(pending, func(a, b deadlines.Firing) int { return a.At.Compare(b.At) }) // by key, not At
+		for _, got := range [][]deadlines.Firing{fs, pending} {
+			require.Len(t, got, 2)
+			for i, f := range got {
+				require.True(t, f.FiredAt.Equal(far), f.Key())
+				f.FiredAt = time.Time{}
+				require.Equal(t, utc(tm.Schedule[i]), utc(f))
+			}
+		}
 		require.NoError(t, s.AckFirings(ctx, fs[0].Key(), fs[1].Key()))
-		left, err := s.Unacknowledged(ctx, far, 10)
+		left, err := s.Unacknowledged(ctx, far.Add(time.Nanosecond), 10)
 		require.NoError(t, err)
 		require.Empty(t, left, "acknowledged by Key()")
 	})

@@ -288,10 +288,11 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 
 // claimFrom claims up to limit due rungs after from, in one transaction,
 // adding their firings, fired at now, to out and moving last to the
-// latest rung claimed; if it fails, out is returned as it was. A rung that does not decode (its rule does not
-// parse) is added as far as read, and its error kept in bad (the first
-// one), not returned: the claim commits, and the rungs stay claimed and
-// pending, for Unacknowledged to hand out again.
+// latest rung claimed; if it fails, out is returned as it was. A rung
+// that does not decode (its rule does not parse, or its key is not its
+// timer/cycle/rung) is added as far as read, and its error kept in bad
+// (the first one), not returned: the claim commits, and the rungs stay
+// claimed and pending, for Unacknowledged to hand out again.
 func (s *Store) claimFrom(ctx context.Context, now time.Time, limit int, from frontKey, out []deadlines.Firing, last *frontKey, bad *error) ([]deadlines.Firing, error) {
 	if s.d.name == "postgres" {
 		return s.claimFromPostgres(ctx, now, limit, from, out, last, bad)

@@ -7,6 +7,8 @@
 -- They could differ only for a rung converted from a firing document that
 -- lacked them (014 made them 0 and empty): they are taken from the key
 -- when it starts with the rung's timer ID and a slash and a cycle follows.
+-- Any other row whose key is not its timer/cycle/rung (edited by hand)
+-- stays as it is and does not decode, as a rung whose rule does not parse.
 UPDATE rungs r SET cycle = p.c::int, rung = p.rn
     FROM (
         SELECT key, split_part(rest, '/', 1) AS c, substr(rest, strpos(rest, '/') + 1) AS rn
@@ -17,4 +19,5 @@ UPDATE rungs r SET cycle = p.c::int, rung = p.rn
         ) k
         WHERE strpos(rest, '/') > 0
     ) p
-    WHERE r.key = p.key AND p.c ~ '^-?[0-9]{1,9}$';
+    -- a cycle as Key() writes it: not 01, -0 or +1
+    WHERE r.key = p.key AND p.c ~ '^(0|-?[1-9][0-9]{0,8})$';
