@@ -1,6 +1,7 @@
 package deadlines
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -40,11 +41,31 @@ func (c Citation) String() string {
 	return string(c.Act) + " p." + strconv.Itoa(c.Point)
 }
 
-// MarshalText implements encoding.TextMarshaler.
-func (c Citation) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+// AppendText implements encoding.TextAppender: b with the citation as
+// String prints it appended.
+func (c Citation) AppendText(b []byte) ([]byte, error) {
+	if c.IsZero() {
+		return b, nil
+	}
+	b = append(append(b, c.Act...), " p."...)
+	return strconv.AppendInt(b, int64(c.Point), 10), nil
+}
 
-// UnmarshalText implements encoding.TextUnmarshaler; it accepts what ParseCitation accepts.
+// MarshalText implements encoding.TextMarshaler.
+func (c Citation) MarshalText() ([]byte, error) {
+	return c.AppendText(make([]byte, 0, len(c.Act)+len(" p.")+3))
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler; it accepts what
+// ParseCitation accepts. The form MarshalText writes is read without
+// allocating: every stored aggregate holds dozens of citations.
 func (c *Citation) UnmarshalText(b []byte) error {
+	if act, point, ok := bytes.Cut(b, []byte(" p.")); ok {
+		if a, n := knownAct(act), digits(point); a != "" && n > 0 {
+			*c = Citation{Act: a, Point: n}
+			return nil
+		}
+	}
 	parsed, err := ParseCitation(string(b))
 	if err != nil {
 		return err
@@ -73,10 +94,36 @@ func ParseCitation(s string) (Citation, error) {
 	if err != nil || n < 1 {
 		return bad("has no positive point number")
 	}
-	switch Act(act) {
-	case Rules130, Rules472:
-	default:
+	a := knownAct([]byte(act))
+	if a == "" {
 		return bad("names an unknown act")
 	}
-	return Citation{Act: Act(act), Point: n}, nil
+	return Citation{Act: a, Point: n}, nil
+}
+
+// knownAct returns the act b names, or "" when it names none.
+func knownAct(b []byte) Act {
+	switch string(b) {
+	case string(Rules130):
+		return Rules130
+	case string(Rules472):
+		return Rules472
+	}
+	return ""
+}
+
+// digits returns the positive number b writes in 1 to 9 decimal digits
+// without sign or leading zero, or 0.
+func digits(b []byte) int {
+	if len(b) == 0 || len(b) > 9 || b[0] == '0' {
+		return 0
+	}
+	n := 0
+	for _, d := range b {
+		if d < '0' || d > '9' {
+			return 0
+		}
+		n = n*10 + int(d-'0')
+	}
+	return n
 }

@@ -85,3 +85,52 @@ func TestClocks(t *testing.T) {
 	stub.Set(fixed)
 	require.Equal(t, fixed, stub.Now())
 }
+
+// A citation's text reads back as ParseCitation reads it, whatever the
+// bytes: UnmarshalText's fast path for the form MarshalText writes agrees
+// with the full parser, and every citation it gives writes back to a text
+// that reads to it again.
+func FuzzCitationText(f *testing.F) {
+	for _, s := range []string{"Rules130 p.5", "Rules472 p.10", "Rules130 p.05", "Rules130 p.0", "Rules130 p5",
+		"Rules130+p.5", " Rules130 p.5", "Rules130 p.5 ", "Rules999 p.5", "Rules130 p.+5", "Rules130 p.999999999",
+		"Rules130 p.9999999999", "", "Rules130 p. p.5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, wantErr := deadlines.ParseCitation(s)
+		var got deadlines.Citation
+		err := got.UnmarshalText([]byte(s))
+		if wantErr != nil {
+			require.ErrorIs(t, err, deadlines.ErrInvalid)
+			require.Equal(t, wantErr.Error(), err.Error())
+			return
+		}
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+		text, err := got.MarshalText()
+		require.NoError(t, err)
+		require.Equal(t, got.String(), string(text))
+		var again deadlines.Citation
+		require.NoError(t, again.UnmarshalText(text))
+		require.Equal(t, got, again)
+	})
+}
+
+// textSink keeps MarshalText's result on the heap, as an encoder's is.
+var textSink []byte
+
+// Decoding a stored document reads dozens of citations: the form
+// MarshalText writes is read without allocating, and written with one
+// allocation (none when appended).
+func TestCitationTextAllocations(t *testing.T) {
+	text := []byte("Rules472 p.12")
+	var c deadlines.Citation
+	require.Zero(t, testing.AllocsPerRun(100, func() { _ = c.UnmarshalText(text) }))
+	require.Equal(t, deadlines.Cite(deadlines.Rules472, 12), c)
+	require.Equal(t, 1.0, testing.AllocsPerRun(100, func() { textSink, _ = c.MarshalText() }))
+	buf := make([]byte, 0, 64)
+	require.Zero(t, testing.AllocsPerRun(100, func() { _, _ = c.AppendText(buf[:0]) }))
+	appended, err := c.AppendText([]byte("rule: "))
+	require.NoError(t, err)
+	require.Equal(t, "rule: Rules472 p.12", string(appended))
+}

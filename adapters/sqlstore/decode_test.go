@@ -25,6 +25,31 @@ func TestDecodeReadsWhatEncodingJSONReads(t *testing.T) {
 	require.NoError(t, err)
 	require.JSONEq(t, string(raw), string(again))
 	require.Equal(t, string(raw), string(again), "byte for byte: the audit digests cover these bytes")
+	encoded, err := encode(&got)
+	require.NoError(t, err)
+	require.Equal(t, string(raw), string(encoded), "encode writes what encoding/json writes")
+}
+
+// BenchmarkEncodeOnboarding compares encode with encoding/json (the
+// baseline) on that document.
+func BenchmarkEncodeOnboarding(b *testing.B) {
+	raw, err := os.ReadFile("testdata/onboarding.json")
+	require.NoError(b, err)
+	var o onboarding.Onboarding
+	require.NoError(b, decode(raw, &o))
+	for _, c := range []struct {
+		name string
+		fn   func(any) ([]byte, error)
+	}{{"encoding-json", json.Marshal}, {"encode", encode}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.fn(&o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // BenchmarkDecodeOnboarding compares decode with encoding/json (the

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -140,7 +139,7 @@ func (d doc[T]) appendOutbox(ctx context.Context, s *Store, t *txn, id string, v
 	}
 	aggregate := d.table + "/" + id
 	for _, e := range d.events(v, from) {
-		payload, err := json.Marshal(struct {
+		payload, err := encode(struct {
 			Aggregate string `json:"aggregate"`
 			Event     any    `json:"event"`
 		}{aggregate, e.value})
@@ -191,7 +190,7 @@ func parseHead(h string) *audit.Entry {
 }
 
 func (s *Store) appendAudit(ctx context.Context, t *txn, e audit.Entry) error {
-	raw, err := json.Marshal(e)
+	raw, err := encode(e)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encoding audit entry: %w", err)
 	}
@@ -250,7 +249,7 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 	if err := fn(v); err != nil {
 		return err
 	}
-	next, err := json.Marshal(v)
+	next, err := encode(v)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encoding %s %q: %w", d.kind, id, err)
 	}
@@ -295,7 +294,7 @@ func (d doc[T]) create(ctx context.Context, s *Store, id string, v *T) error {
 
 // createIn is create within the caller's transaction.
 func (d doc[T]) createIn(ctx context.Context, s *Store, t *txn, id string, v *T) error {
-	raw, err := json.Marshal(v)
+	raw, err := encode(v)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encoding %s %q: %w", d.kind, id, err)
 	}

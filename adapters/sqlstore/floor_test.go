@@ -18,7 +18,10 @@ var (
 
 // rawFloor is a bare table in the database of stores made as the
 // harness makes them (for SQLite: the same WAL journal and synchronous=FULL,
-// immediate transactions), written one transaction per document.
+// immediate transactions), written one transaction per document. On
+// PostgreSQL its document is compressed as the store's onboardings' are
+// (lz4 since migration 018, where the server has it), so that the floor
+// gains what the store gains from it.
 func rawFloor(ctx context.Context, tb testing.TB, s *sqlstore.Store) storetest.RawFloor {
 	tb.Helper()
 	_, err := s.DB().ExecContext(ctx, `CREATE TABLE raw_floor (key TEXT PRIMARY KEY, doc TEXT NOT NULL)`)
@@ -26,6 +29,13 @@ func rawFloor(ctx context.Context, tb testing.TB, s *sqlstore.Store) storetest.R
 	upsert := `INSERT INTO raw_floor (key, doc) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET doc = excluded.doc`
 	if s.Dialect() == "postgres" {
 		upsert = `INSERT INTO raw_floor (key, doc) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET doc = excluded.doc`
+		var method string
+		require.NoError(tb, s.DB().QueryRowContext(ctx, `SELECT attcompression FROM pg_attribute
+			WHERE attrelid = 'onboardings'::regclass AND attname = 'doc'`).Scan(&method))
+		if method == "l" {
+			_, err = s.DB().ExecContext(ctx, `ALTER TABLE raw_floor ALTER COLUMN doc SET COMPRESSION lz4`)
+			require.NoError(tb, err)
+		}
 	}
 	return func(ctx context.Context, key string, doc []byte) error {
 		tx, err := s.DB().BeginTx(ctx, nil)

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -214,15 +213,15 @@ type encodedRow struct {
 // encode encodes an appeal and its first audit entry.
 func (e *batchEncoder) encode(s *Store, a *reports.Appeal) error {
 	start := len(e.buf)
-	v := *a // only this copy escapes to json.Marshal
-	raw, err := json.Marshal(&v)
+	v := *a // only this copy escapes to encode
+	raw, err := encode(&v)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encoding appeal %q: %w", a.ID, err)
 	}
 	e.buf = append(e.buf, raw...)
 	docEnd := len(e.buf)
 	entry := appealDoc.auditEntry(s, a.ID, a, 0, "", audit.Digest(e.buf[start:docEnd]), nil)
-	if raw, err = json.Marshal(entry); err != nil {
+	if raw, err = encode(entry); err != nil {
 		return fmt.Errorf("sqlstore: encoding audit entry: %w", err)
 	}
 	e.buf = append(e.buf, raw...)
