@@ -122,6 +122,10 @@ type doc[T any] struct {
 	// events returns the events recorded from index from on, for the
 	// outbox; nil when the aggregate records none.
 	events func(v *T, from int) []event
+	// cached: the port lets a store hand an update's fn the value it
+	// keeps (fn keeps no reference to it), so updates reuse the value the
+	// last one saved while its document is unchanged (docCache).
+	cached bool
 }
 
 // event is one recorded event for the outbox.
@@ -225,21 +229,36 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 	for i := range stored {
 		dest = append(dest, &stored[i])
 	}
-	err := t.queryRow(ctx, d.selectForUpdate(s), key, dest...)
+	args := key
+	var kept cachedDoc
+	if d.cached {
+		// The read returns the document only when it is not kept's.
+		var ok bool
+		if kept, ok = s.docs.take(d.table + "/" + id); ok {
+			args = append([]any{kept.doc}, key...)
+		} else {
+			args = append([]any{nil}, key...) // NULL: never equal
+		}
+	}
+	err := t.queryRow(ctx, d.selectForUpdate(s), args, dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound(d.kind, id)
 	}
 	if err != nil {
 		return fmt.Errorf("sqlstore: reading %s %q: %w", d.kind, id, err)
 	}
-	v := new(T)
-	if err := decode(raw, v); err != nil {
-		return fmt.Errorf("sqlstore: decoding %s %q: %w", d.kind, id, err)
+	v, _ := kept.value.(*T)
+	before := kept.digest
+	if raw != nil || v == nil {
+		v, before = new(T), audit.Digest(raw)
+		if err := decode(raw, v); err != nil {
+			return fmt.Errorf("sqlstore: decoding %s %q: %w", d.kind, id, err)
+		}
 	}
-	before := map[string][]deadlines.Firing{}
+	schedules := map[string][]deadlines.Firing{}
 	if d.timers != nil {
 		for _, t := range d.timers(v) {
-			before[t.ID] = slices.Clone(t.Schedule)
+			schedules[t.ID] = slices.Clone(t.Schedule)
 		}
 	}
 	events := 0
@@ -253,9 +272,10 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 	if err != nil {
 		return fmt.Errorf("sqlstore: encoding %s %q: %w", d.kind, id, err)
 	}
-	entry := d.auditEntry(s, id, v, events, audit.Digest(raw), audit.Digest(next), parseHead(prevHead))
+	entry := d.auditEntry(s, id, v, events, before, audit.Digest(next), parseHead(prevHead))
 	set := "doc = ?, audit_head = ?"
-	args := []any{string(next), head(entry)}
+	saved := string(next)
+	args = []any{saved, head(entry)}
 	if d.cols != nil {
 		for i, c := range d.cols(v) {
 			if i < len(stored) && names[i] == c.name && sameValue(stored[i], c.value) {
@@ -278,10 +298,15 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 	}
 	if d.timers != nil {
 		for _, tm := range d.timers(v) {
-			if err := s.indexTimer(ctx, t, tm, before[tm.ID]); err != nil {
+			if err := s.indexTimer(ctx, t, tm, schedules[tm.ID]); err != nil {
 				return err
 			}
 		}
+	}
+	if d.cached {
+		t.committed = append(t.committed, func() {
+			s.docs.put(d.table+"/"+id, cachedDoc{doc: saved, digest: entry.After, value: v})
+		})
 	}
 	return nil
 }
@@ -354,6 +379,9 @@ func (d doc[T]) selectForUpdate(s *Store) string {
 		return v.(string)
 	}
 	q := "SELECT doc, audit_head"
+	if d.cached {
+		q = "SELECT CASE WHEN doc = ? THEN NULL ELSE doc END, audit_head"
+	}
 	for _, n := range d.colNames() {
 		q += ", " + n
 	}

@@ -17,7 +17,7 @@ var (
 		cols: func(v *onboarding.StateService) []col {
 			return []col{{"id", v.ID}, {"register_number", v.RegisterNumber}}
 		}}
-	onboardingDoc = doc[onboarding.Onboarding]{kind: "onboarding", table: "onboardings", where: "id = ?",
+	onboardingDoc = doc[onboarding.Onboarding]{kind: "onboarding", table: "onboardings", where: "id = ?", cached: true,
 		cols: func(o *onboarding.Onboarding) []col {
 			return []col{{"id", o.ID}, {"service_id", o.ServiceID}, {"body_id", o.BodyID}}
 		},

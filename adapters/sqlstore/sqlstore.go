@@ -84,6 +84,8 @@ type Store struct {
 	joining atomic.Int32
 	// front is where the next batch claim looks from.
 	front sweepFront
+	// docs are the aggregates this process saved last (see docCache).
+	docs docCache
 }
 
 // lockWrite waits for the write slot (SQLite) or ctx; call the returned

@@ -40,23 +40,34 @@ type txn struct {
 	queue  pgx.Batch // PostgreSQL: the statements not sent yet
 	begun  bool      // PostgreSQL: BEGIN is queued or sent
 	failed error     // PostgreSQL: the error of a send; the connection's transaction is aborted
+
+	committed []func() // run once the transaction has committed
 }
 
 // inTxn runs fn in a txn: committed when fn returns nil, rolled back
 // otherwise. On SQLite it is an immediate transaction behind the write
 // slot, which the txns queued there share (group).
 func (s *Store) inTxn(ctx context.Context, fn func(*txn) error) error {
+	t := &txn{s: s}
+	var err error
 	if s.d.name != "postgres" {
-		return s.inGroup(ctx, &txn{s: s}, fn)
+		err = s.inGroup(ctx, t, fn)
+	} else {
+		err = s.withPgx(ctx, "begin", func(pc *pgx.Conn) error {
+			t.pg = pc
+			if err := fn(t); err != nil {
+				t.rollback(ctx)
+				return err
+			}
+			return t.commit(ctx)
+		})
 	}
-	return s.withPgx(ctx, "begin", func(pc *pgx.Conn) error {
-		t := &txn{s: s, pg: pc}
-		if err := fn(t); err != nil {
-			t.rollback(ctx)
-			return err
+	if err == nil {
+		for _, f := range t.committed {
+			f()
 		}
-		return t.commit(ctx)
-	})
+	}
+	return err
 }
 
 // withPgx calls fn with a PostgreSQL connection of the pool as pgx's own
