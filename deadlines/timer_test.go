@@ -1,7 +1,9 @@
 package deadlines_test
 
 import (
+	"cmp"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -292,4 +294,60 @@ func TestTimerCountsInItsOwnZoneWhoeverReadsIt(t *testing.T) {
 	}
 	_, err = almaty.InZone("Mars/Olympus")
 	require.ErrorIs(t, err, deadlines.ErrInvalid)
+}
+
+func TestCompareFiringsOrdersByAtThenKey(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2025, time.March, 17, 0, 0, 0, 0, time.UTC)
+	f := func(timer string, cycle int, rung string, at time.Time) deadlines.Firing {
+		return deadlines.Firing{TimerID: timer, Cycle: cycle, Rung: deadlines.Rung{Name: rung}, At: at}
+	}
+	tests := []struct {
+		name string
+		a, b deadlines.Firing
+		want int
+	}{
+		{"earlier first, whatever the key", f("z", 1, "breach", at), f("a", 1, "breach", at.Add(time.Nanosecond)), -1},
+		{"later last", f("a", 1, "breach", at.Add(time.Hour)), f("z", 1, "breach", at), 1},
+		{"the same instant in another zone is the same instant", f("a", 1, "breach", at), f("b", 1, "breach", at.In(time.FixedZone("+05", 5*3600))), -1},
+		{"same instant: by key", f("m", 1, "warning-1", at), f("m", 1, "breach", at), 1},
+		{"keys compare as strings: cycle 10 before cycle 2", f("m", 10, "breach", at), f("m", 2, "breach", at), -1},
+		{"the same firing", f("m", 1, "breach", at), f("m", 1, "breach", at), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tt.want, deadlines.CompareFirings(tt.a, tt.b))
+			require.Equal(t, -tt.want, deadlines.CompareFirings(tt.b, tt.a))
+			require.Equal(t, cmp.Or(tt.a.At.Compare(tt.b.At), cmp.Compare(tt.a.Key(), tt.b.Key())), deadlines.CompareFirings(tt.a, tt.b))
+		})
+	}
+}
+
+// BenchmarkSortFirings sorts a shuffled batch of 1,000 firings due at
+// distinct instants, as a PostgreSQL claim returns them, with
+// CompareFirings and with the baseline that builds both keys for every
+// comparison (cmp.Or evaluates all its arguments).
+func BenchmarkSortFirings(b *testing.B) {
+	at := time.Date(2025, time.March, 17, 0, 0, 0, 0, time.UTC)
+	batch := make([]deadlines.Firing, 1000)
+	for i := range batch {
+		j := i * 7919 % len(batch) // a permutation
+		batch[i] = deadlines.Firing{TimerID: "t" + strconv.Itoa(j), Cycle: 1, Rung: deadlines.Rung{Name: "breach"}, At: at.Add(time.Duration(j))}
+	}
+	sorted := make([]deadlines.Firing, len(batch))
+	for _, c := range []struct {
+		name string
+		cmp  func(a, b deadlines.Firing) int
+	}{
+		{"eager-keys", func(a, b deadlines.Firing) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key())) }},
+		{"CompareFirings", deadlines.CompareFirings},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				copy(sorted, batch)
+				slices.SortFunc(sorted, c.cmp)
+			}
+		})
+	}
 }

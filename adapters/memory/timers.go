@@ -1,10 +1,10 @@
 package memory
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -191,12 +191,8 @@ func (s *Store) DueFirings(_ context.Context, now time.Time, limit int) ([]deadl
 			add(o.Timers[i].Schedule)
 		}
 	}
-	slices.SortFunc(due, byAtThenKey)
+	slices.SortFunc(due, deadlines.CompareFirings)
 	return due[:min(limit, len(due))], nil
-}
-
-func byAtThenKey(a, b deadlines.Firing) int {
-	return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key()))
 }
 
 // ClaimFiring records f under its key once: check-and-set under the lock.
@@ -229,7 +225,10 @@ func (s *Store) Unacknowledged(_ context.Context, before time.Time, limit int) (
 		}
 	}
 	slices.SortFunc(ps, func(a, b pending) int {
-		return cmp.Or(a.since.Compare(b.since), cmp.Compare(a.f.Key(), b.f.Key()))
+		if c := a.since.Compare(b.since); c != 0 {
+			return c
+		}
+		return strings.Compare(a.f.Key(), b.f.Key())
 	})
 	out := make([]deadlines.Firing, 0, min(limit, len(ps)))
 	for _, p := range ps[:min(limit, len(ps))] {
@@ -272,6 +271,6 @@ func (s *Store) Firings(_ context.Context, timerID string) ([]deadlines.Firing, 
 			out = append(out, f)
 		}
 	}
-	slices.SortFunc(out, byAtThenKey)
+	slices.SortFunc(out, deadlines.CompareFirings)
 	return out, nil
 }

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -280,9 +279,7 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int) ([]deadl
 	if bad != nil {
 		return nil, bad
 	}
-	slices.SortFunc(out, func(a, b deadlines.Firing) int { // RETURNING has no order
-		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key()))
-	})
+	slices.SortFunc(out, deadlines.CompareFirings) // RETURNING has no order
 	return out, nil
 }
 
@@ -513,7 +510,7 @@ func (s *Store) Firings(ctx context.Context, timerID string) ([]deadlines.Firing
 		timerID, timerID+"/", timerID+"0") // '0' follows '/'
 	// Sorted by the firings' At: the at column may be FiredAt (see
 	// ClaimFiring).
-	slices.SortFunc(out, func(a, b deadlines.Firing) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Key(), b.Key())) })
+	slices.SortFunc(out, deadlines.CompareFirings)
 	return out, err
 }
 
