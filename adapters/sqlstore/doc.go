@@ -1,6 +1,7 @@
 // Package sqlstore keeps qyzmet's records in SQL: SQLite embedded by
-// default (modernc.org/sqlite, pure Go, no cgo) and PostgreSQL for several
-// instances (github.com/jackc/pgx/v5 through database/sql). One Store
+// default (modernc.org/sqlite, pure Go, no cgo) and PostgreSQL 14 or later
+// for several instances (github.com/jackc/pgx/v5 through database/sql;
+// migration 018 sets column compression, which 14 introduced). One Store
 // implements onboarding.Store, chain.Store and deadlines.SweepStore and
 // passes adapters/storetest.
 //
