@@ -229,18 +229,19 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 	for i := range stored {
 		dest = append(dest, &stored[i])
 	}
-	args := key
+	readArgs := key
+	cacheKey := d.table + "/" + id
 	var kept cachedDoc
 	if d.cached {
 		// The read returns the document only when it is not kept's.
 		var ok bool
-		if kept, ok = s.docs.take(d.table + "/" + id); ok {
-			args = append([]any{kept.doc}, key...)
+		if kept, ok = s.docs.take(cacheKey); ok {
+			readArgs = append([]any{kept.doc}, key...)
 		} else {
-			args = append([]any{nil}, key...) // NULL: never equal
+			readArgs = append([]any{nil}, key...) // NULL: never equal
 		}
 	}
-	err := t.queryRow(ctx, d.selectForUpdate(s), args, dest...)
+	err := t.queryRow(ctx, d.selectForUpdate(s), readArgs, dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound(d.kind, id)
 	}
@@ -275,7 +276,7 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 	entry := d.auditEntry(s, id, v, events, before, audit.Digest(next), parseHead(prevHead))
 	set := "doc = ?, audit_head = ?"
 	saved := string(next)
-	args = []any{saved, head(entry)}
+	args := []any{saved, head(entry)}
 	if d.cols != nil {
 		for i, c := range d.cols(v) {
 			if i < len(stored) && names[i] == c.name && sameValue(stored[i], c.value) {
@@ -305,7 +306,7 @@ func (d doc[T]) updateIn(ctx context.Context, s *Store, t *txn, id string, key [
 	}
 	if d.cached {
 		t.committed = append(t.committed, func() {
-			s.docs.put(d.table+"/"+id, cachedDoc{doc: saved, digest: entry.After, value: v})
+			s.docs.put(cacheKey, cachedDoc{doc: saved, digest: entry.After, value: v})
 		})
 	}
 	return nil

@@ -66,16 +66,14 @@ func benchFloor(b *testing.B, h Harness) {
 			var storeTime, rawTime time.Duration
 			for round, from := 0, 0; from < b.N; round, from = round+1, from+floorRound {
 				n := min(floorRound, b.N-from)
-				storeSide := func() {
+				// side runs the round's n ops of one side, adding its time to total.
+				side := func(total *time.Duration, op func(i int) error) {
 					t0 := time.Now()
-					require.NoError(b, runParallel(n, writers, func(i int) error { return store.run(ids[from+i]) }))
-					storeTime += time.Since(t0)
+					require.NoError(b, runParallel(n, writers, op))
+					*total += time.Since(t0)
 				}
-				rawSide := func() {
-					t0 := time.Now()
-					require.NoError(b, runParallel(n, writers, func(i int) error { return raw.run(from + i) }))
-					rawTime += time.Since(t0)
-				}
+				storeSide := func() { side(&storeTime, func(i int) error { return store.run(ids[from+i]) }) }
+				rawSide := func() { side(&rawTime, func(i int) error { return raw.run(from + i) }) }
 				// Each side goes first in every other round, so that neither
 				// inherits the other's background work (checkpoints, vacuum).
 				switch {
