@@ -54,3 +54,31 @@ func TestSQLiteBatchClaimSeeksOnAtAndKey(t *testing.T) {
 		require.NotContains(t, plan, "(at>", q)
 	}
 }
+
+// PostgreSQL's claim updates the rows it locked through one TID scan of
+// their collected ctids, not a join, which would rescan a TID scan (and
+// ask the kernel for the table's size) once per row. (On a table of a few
+// pages the planner reads the whole table instead, which is as cheap.)
+func TestPostgresClaimIsOneTIDScan(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := openAtVersion(t, "postgres", 0)
+	require.NoError(t, s.Migrate(ctx))
+	SeedSchedule(t, s, 20_000)
+	rows, err := s.db.QueryContext(ctx, `EXPLAIN (COSTS OFF) `+claimDuePostgresQuery, 10_000, 1000, 10_000, 0, "")
+	require.NoError(t, err)
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var line string
+		require.NoError(t, rows.Scan(&line))
+		plan = append(plan, line)
+	}
+	require.NoError(t, rows.Err())
+	text := strings.Join(plan, "\n")
+	require.Contains(t, text, "Tid Scan", text)
+	require.Contains(t, text, "LockRows", text)
+	require.Contains(t, text, "Index Scan using rungs_due", text)
+	require.NotContains(t, text, "Nested Loop", text)
+	require.NotContains(t, text, "Join", text)
+}

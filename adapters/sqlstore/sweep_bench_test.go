@@ -12,47 +12,24 @@ import (
 	"github.com/qyzmet/qyzmet/adapters/storetest"
 )
 
-// seedSchedule fills the schedule with n open rungs due at 1…n ns after
-// the epoch, in one statement (into rungs, whose unclaimed rows the
-// schedule view shows).
-func seedSchedule(tb testing.TB, s *sqlstore.Store, n int) {
-	tb.Helper()
-	// The firing is columns (migrations 014 and 015): Due
-	// 2025-03-17T00:00:00Z, At the at column (an open rung has no rung_at).
-	const insert = `INSERT INTO rungs (key, timer_id, at, subject, cycle, rung, rung_offset, rule, at_zone, due, due_zone)
-		SELECT 't' || g || '/1/breach', 't' || g, g, 'bench', 1, 'breach', 0, 'Rules130 p.5', 0, 1742169600000000000, 0`
-	q := `WITH RECURSIVE n(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM n WHERE g < ?) ` + insert + ` FROM n`
-	if s.Dialect() == "postgres" {
-		q = insert + ` FROM generate_series(1, $1) AS g`
-	}
-	_, err := s.DB().ExecContext(context.Background(), q, n)
-	require.NoError(tb, err)
-	if s.Dialect() == "postgres" {
-		for _, q := range []string{`VACUUM (ANALYZE) rungs`, `CHECKPOINT`} {
-			_, err := s.DB().ExecContext(context.Background(), q)
-			require.NoError(tb, err)
-		}
-	}
-}
-
 var (
 	_ storetest.SweepSeeder = sqliteHarness{}
 	_ storetest.SweepSeeder = postgresHarness{}
 )
 
 func (sqliteHarness) SeedSchedule(_ context.Context, tb testing.TB, st storetest.Stores, n int) {
-	seedSchedule(tb, st.Timers.(*sqlstore.Store), n)
+	sqlstore.SeedSchedule(tb, st.Timers.(*sqlstore.Store), n)
 }
 
 func (postgresHarness) SeedSchedule(_ context.Context, tb testing.TB, st storetest.Stores, n int) {
-	seedSchedule(tb, st.Timers.(*sqlstore.Store), n)
+	sqlstore.SeedSchedule(tb, st.Timers.(*sqlstore.Store), n)
 }
 
 // benchSweep measures claiming 1,000 due rungs among a million open ones
 // (target ≤ 5 ms): each iteration claims the next 1,000 in one batch.
 func benchSweep(b *testing.B, s *sqlstore.Store) {
 	const open, batch = 1_000_000, 1000
-	seedSchedule(b, s, open)
+	sqlstore.SeedSchedule(b, s, open)
 	ctx := context.Background()
 	now := time.Unix(0, open) // every rung is due
 	b.ReportAllocs()
