@@ -20,6 +20,9 @@
 // Data for a new year (decree transfers, a lunar holiday, a changed law, a
 // regional holiday) is added as CalendarData JSON or with options, without a
 // code change; Calendar.Version names the data and every Deadline records it.
+// Instances that share a store keep that data in it (CalendarDataStore):
+// PublishCalendarData and EditCalendarData store only valid data, and
+// LoadCalendar builds a calendar from it.
 // A year without confirmed data is computed by the rules and flagged
 // Estimated, or refused with WithStrict.
 //

@@ -25,7 +25,7 @@ type harness struct{ unaudited bool }
 func (h harness) NewStores(_ context.Context, tb testing.TB) storetest.Stores {
 	if h.unaudited {
 		m := memory.New(memory.WithoutAudit())
-		return storetest.Stores{Timers: m, Onboarding: m, Chain: m, Reports: m, Desk: m, Appeals: m}
+		return storetest.Stores{Calendars: m, Timers: m, Onboarding: m, Chain: m, Reports: m, Desk: m, Appeals: m}
 	}
 	m := memory.New()
 	tampered := false
@@ -35,7 +35,7 @@ func (h harness) NewStores(_ context.Context, tb testing.TB) storetest.Stores {
 			require.NoError(tb, m.VerifyAudit(context.Background()))
 		}
 	})
-	return storetest.Stores{Timers: m, Onboarding: m, Chain: m, Reports: m, Desk: m, Appeals: m, Audit: m, Outbox: m,
+	return storetest.Stores{Calendars: m, Timers: m, Onboarding: m, Chain: m, Reports: m, Desk: m, Appeals: m, Audit: m, Outbox: m,
 		TamperAudit: func(_ context.Context, aggregate string, seq int, how storetest.Tampering) error {
 			tampered = true
 			return memory.TamperAudit(m, aggregate, seq, how)

@@ -37,6 +37,7 @@ type Store struct {
 	reports    reportMaps
 	deliveries map[string]*desk.Delivery
 	desk       deskIndex
+	calendars  map[string]deadlines.CalendarData // calendar name → its data (calendars.go)
 
 	journal journal // the audit log and the outbox (journal.go)
 }
@@ -66,6 +67,7 @@ func New(opts ...Option) *Store {
 		reports:    newReportMaps(),
 		deliveries: map[string]*desk.Delivery{},
 		desk:       newDeskIndex(),
+		calendars:  map[string]deadlines.CalendarData{},
 		journal:    newJournal(),
 	}
 	for _, o := range opts {

@@ -15,7 +15,7 @@ var auditedTables = []struct{ name, key string }{
 	{"timers", "id"}, {"bodies", "id"}, {"services", "id"}, {"onboardings", "id"}, {"requests", "id"},
 	{"ledgers", "body_id || '/' || period"}, {"quality_trainings", "id"}, {"definitions", "id"},
 	{"applications", "id"}, {"appeals", "id"}, {"monthly_reports", "period"}, {"reconciliations", "id"},
-	{"desk_deliveries", "id"}, {"access_log", "principal"},
+	{"desk_deliveries", "id"}, {"access_log", "principal"}, {"calendars", "name"},
 }
 
 // AuditTrail returns an aggregate's audit entries ("applications/<id>",

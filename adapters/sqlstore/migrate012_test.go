@@ -60,7 +60,13 @@ func TestMigration012KeepsAuditAndOutbox(t *testing.T) {
 
 	after, err := s.Snapshot(ctx)
 	require.NoError(t, err)
-	require.Equal(t, []string{"qyzmet_schema_version"}, before.Changed(after), "every row of every other table as it was")
+	var changed []string // of the tables there before: later migrations add their own
+	for _, table := range before.Changed(after) {
+		if _, ok := before[table]; ok {
+			changed = append(changed, table)
+		}
+	}
+	require.Equal(t, []string{"qyzmet_schema_version"}, changed, "every row of every other table as it was")
 	require.NoError(t, s.VerifyAudit(ctx))
 	var n int
 	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE sql LIKE '%AUTOINCREMENT%'`).Scan(&n))

@@ -43,7 +43,7 @@ func TestMigration018CompressesDocumentsWithLZ4(t *testing.T) {
 		methods[table] = method
 	}
 	require.NoError(t, rows.Err())
-	require.Len(t, methods, 13, "every table with a document")
+	require.GreaterOrEqual(t, len(methods), 13, "every table with a document (13 at 018, more from later migrations)")
 	for table, method := range methods {
 		require.Equal(t, "l", method, table)
 	}

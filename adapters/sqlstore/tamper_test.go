@@ -24,7 +24,7 @@ func conformanceStores(tb testing.TB, s *sqlstore.Store) storetest.Stores {
 			require.NoError(tb, s.VerifyAudit(context.Background()))
 		}
 	})
-	return storetest.Stores{Timers: s, Onboarding: s, Chain: s, Reports: s, Desk: s, Appeals: s, Audit: s, Outbox: s,
+	return storetest.Stores{Calendars: s, Timers: s, Onboarding: s, Chain: s, Reports: s, Desk: s, Appeals: s, Audit: s, Outbox: s,
 		TamperAudit: func(ctx context.Context, aggregate string, seq int, how storetest.Tampering) error {
 			tampered = true
 			return tamperAudit(ctx, s, aggregate, seq, how)

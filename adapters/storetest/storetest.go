@@ -6,8 +6,8 @@
 //	func TestConformance(t *testing.T) { storetest.Run(t, harness{}) }
 //	func BenchmarkConformance(b *testing.B) { storetest.RunBenchmarks(b, harness{}) }
 //
-// Run groups the tests by feature: Timers, Onboarding, Chain, Reports,
-// Desk, Appeals, Audit and Outbox. A group whose store is nil in Stores is
+// Run groups the tests by feature: CalendarData, Timers, Onboarding,
+// Chain, Reports, Desk, Appeals, Audit, Outbox and Import. A group whose store is nil in Stores is
 // skipped (Appeals falls back on Reports). The Audit group's tamper tests
 // need Stores.TamperAudit, a hook that edits, deletes or moves one stored
 // audit entry behind the store's back; a harness that offers it should
@@ -59,6 +59,9 @@ type Stores struct {
 	// Outbox is the adapter's transactional outbox; nil skips the Outbox
 	// group.
 	Outbox OutboxStore
+	// Calendars keeps the deployment's calendar data; nil skips the
+	// CalendarData group.
+	Calendars deadlines.CalendarDataStore
 }
 
 // OnboardingStore is the onboarding.Store port plus the deadlines.SweepStore
@@ -88,6 +91,7 @@ type Harness interface {
 // Run runs the whole suite against h.
 func Run(t *testing.T, h Harness) {
 	t.Helper()
+	t.Run("CalendarData", func(t *testing.T) { t.Parallel(); runCalendars(t, h) })
 	t.Run("Timers", func(t *testing.T) { t.Parallel(); runTimers(t, h) })
 	t.Run("Onboarding", func(t *testing.T) { t.Parallel(); runOnboarding(t, h) })
 	t.Run("Chain", func(t *testing.T) { t.Parallel(); runChain(t, h) })

@@ -62,7 +62,6 @@ import (
 	"time"
 	_ "time/tzdata" // the calendar needs Asia/Almaty even where the system has no zone database
 
-	"github.com/qyzmet/qyzmet/deadlines/kz"
 	"github.com/qyzmet/qyzmet/examples/internal/auth"
 	"github.com/qyzmet/qyzmet/examples/internal/demoapp"
 	"github.com/qyzmet/qyzmet/examples/internal/logmask"
@@ -109,10 +108,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case len(sessionSecret) < 32:
 		return errors.New("the session secret must have at least 32 bytes")
 	}
-	cal, err := kz.New()
-	if err != nil {
-		return err
-	}
 	if *sweepEvery <= 0 {
 		return fmt.Errorf("-sweep-every %v: must be positive", *sweepEvery)
 	}
@@ -120,7 +115,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	app, err := demoapp.Open(ctx, demoapp.Config{DSN: *dsn, Calendar: cal, Clock: clock, Logger: logger, SessionSecret: sessionSecret})
+	app, err := demoapp.Open(ctx, demoapp.Config{DSN: *dsn, Clock: clock, Logger: logger, SessionSecret: sessionSecret})
 	if err != nil {
 		return err
 	}
@@ -151,7 +146,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := fmt.Fprintf(stdout, "qyzmet demo listening on http://%s\n%s", ln.Addr(), keyTable(auth.DemoKeys())); err != nil {
 		return errors.Join(err, ln.Close())
 	}
-	logger.Info("listening", "addr", ln.Addr().String(), "db", app.Store.Dialect(), "calendar_version", cal.Version())
+	logger.Info("listening", "addr", ln.Addr().String(), "db", app.Store.Dialect(), "calendar_version", app.Calendar.Version())
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -22,6 +22,7 @@ import (
 	"github.com/qyzmet/qyzmet/chain/chaintest"
 	"github.com/qyzmet/qyzmet/chain/demo"
 	"github.com/qyzmet/qyzmet/deadlines"
+	"github.com/qyzmet/qyzmet/deadlines/kz"
 	"github.com/qyzmet/qyzmet/examples/internal/auth"
 	"github.com/qyzmet/qyzmet/examples/internal/httpx"
 	"github.com/qyzmet/qyzmet/examples/internal/metrics"
@@ -32,7 +33,10 @@ import (
 
 // Config is what App needs.
 type Config struct {
-	DSN      string // sqlite:///path or postgres://…
+	DSN string // sqlite:///path or postgres://…
+	// Calendar is the working-day calendar; nil builds Kazakhstan's from
+	// the calendar data published in the store under "kz"
+	// (deadlines.LoadCalendar), or kz.New's when none was published.
 	Calendar *deadlines.Calendar
 	Clock    deadlines.Clock
 	Logger   *slog.Logger
@@ -52,6 +56,7 @@ type Config struct {
 // App is the wired demo system.
 type App struct {
 	Store      *sqlstore.Store
+	Calendar   *deadlines.Calendar
 	Onboarding *onboarding.Service
 	Router     *chain.Router
 	Sweeper    *deadlines.Sweeper
@@ -85,7 +90,13 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		store.Close()
 		return nil, err
 	}
-	a := &App{Store: store, logger: cfg.Logger, clock: cfg.Clock}
+	if cfg.Calendar == nil {
+		if cfg.Calendar, err = storedCalendar(ctx, store); err != nil {
+			store.Close()
+			return nil, err
+		}
+	}
+	a := &App{Store: store, Calendar: cfg.Calendar, logger: cfg.Logger, clock: cfg.Clock}
 	a.Onboarding, err = onboarding.NewService(store, cfg.Calendar, cfg.Clock, onboarding.WithIDs(uuid.NewString))
 	if err != nil {
 		store.Close()
@@ -259,4 +270,14 @@ func (a *App) Seed(ctx context.Context, now time.Time) error {
 		}
 	}
 	return a.seedReports(ctx, now)
+}
+
+// storedCalendar is Kazakhstan's calendar with the data published in the
+// store under "kz", or without when none was published.
+func storedCalendar(ctx context.Context, store deadlines.CalendarDataStore) (*deadlines.Calendar, error) {
+	c, err := deadlines.LoadCalendar(ctx, store, "kz", kz.New)
+	if errors.Is(err, deadlines.ErrNotFound) {
+		return kz.New()
+	}
+	return c, err
 }
