@@ -64,6 +64,17 @@ func deliveryChange(d *desk.Delivery, before int) *change {
 	return &change{typ: st.Stage.String(), actor: st.Actor, rule: st.Rule.String()}
 }
 
+// escalationEvents are the delivery's stage-lag escalations (Rules130
+// p.13) for the outbox, as sqlstore writes them: each keyed by its
+// position (escalations are only appended), kept once by the outbox's key.
+func escalationEvents(d *desk.Delivery) []event {
+	out := make([]event, len(d.Escalations))
+	for i, e := range d.Escalations {
+		out[i] = event{typ: "escalation", seq: i + 1, value: e}
+	}
+	return out
+}
+
 func remove(ids []string, id string) []string {
 	return slices.DeleteFunc(slices.Clone(ids), func(x string) bool { return x == id })
 }
@@ -77,7 +88,7 @@ func (s *Store) CreateDelivery(_ context.Context, d *desk.Delivery) error {
 	}
 	c := d.Clone()
 	if !s.journal.off {
-		if err := s.journal.audit("desk_deliveries", d.ID, c, true, deliveryChange(c, 0), nil); err != nil {
+		if err := s.journal.audit("desk_deliveries", d.ID, c, true, deliveryChange(c, 0), escalationEvents(c)); err != nil {
 			return err
 		}
 	}
@@ -112,7 +123,7 @@ func (s *Store) UpdateDelivery(_ context.Context, id string, fn func(*desk.Deliv
 		return fmt.Errorf("memory: delivery %q: the update changed its id: %w", id, desk.ErrInvalid)
 	}
 	if !s.journal.off {
-		if err := s.journal.audit("desk_deliveries", id, work, false, deliveryChange(work, len(d.Stages)), nil); err != nil {
+		if err := s.journal.audit("desk_deliveries", id, work, false, deliveryChange(work, len(d.Stages)), escalationEvents(work)); err != nil {
 			return err
 		}
 	}

@@ -14,7 +14,7 @@ import (
 // schedule like every other timer. Each escalation in a delivery is also a
 // row of desk_escalations under its firing's key (INSERT … ON CONFLICT DO
 // NOTHING, in the transaction that saves the delivery), which is what
-// CountEscalations counts.
+// CountEscalations counts, and an outbox event (escalationEvents).
 
 var _ desk.Store = (*Store)(nil)
 
@@ -39,6 +39,19 @@ var deliveryDoc = doc[desk.Delivery]{
 		st := d.Stages[len(d.Stages)-1]
 		return len(d.Stages), change{typ: st.Stage.String(), actor: st.Actor, rule: st.Rule.String()}
 	},
+	events: escalationEvents,
+}
+
+// escalationEvents are the delivery's stage-lag escalations (Rules130
+// p.13) for the outbox, topic desk_deliveries.escalation, each keyed by
+// its position: escalations are only ever appended, so every save offers
+// them all and the outbox's unique key keeps each once.
+func escalationEvents(d *desk.Delivery, _ int) []event {
+	out := make([]event, len(d.Escalations))
+	for i, e := range d.Escalations {
+		out[i] = event{typ: "escalation", seq: i + 1, value: e}
+	}
+	return out
 }
 
 // indexEscalations records the delivery's escalations, each once.

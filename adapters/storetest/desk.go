@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -31,11 +32,12 @@ type DeskStore interface {
 // provider bodies and two services, a Feed over the store, and a clock at
 // the suite's epoch (Monday 17 March 2025, 10:00 in Almaty).
 type deskBundle struct {
-	ctx   context.Context
-	cal   *deadlines.Calendar
-	clock *deadlinestest.Clock
-	store DeskStore
-	feed  *desk.Feed
+	ctx    context.Context
+	cal    *deadlines.Calendar
+	clock  *deadlinestest.Clock
+	store  DeskStore
+	feed   *desk.Feed
+	outbox OutboxStore // nil when the adapter keeps none
 }
 
 const (
@@ -55,7 +57,7 @@ func setupDesk(t testing.TB, h Harness) *deskBundle {
 	if stores.Desk == nil {
 		t.Skip("the adapter keeps no deliveries (Stores.Desk is nil)")
 	}
-	b := &deskBundle{ctx: ctx, cal: c, clock: deadlinestest.NewClock(epoch(c)), store: stores.Desk}
+	b := &deskBundle{ctx: ctx, cal: c, clock: deadlinestest.NewClock(epoch(c)), store: stores.Desk, outbox: stores.Outbox}
 	for _, body := range []onboarding.Body{
 		newBody(t, bodyOpts{ID: "ministry", Serial: 40}),
 		newBody(t, bodyOpts{ID: "akimat", Serial: 60, Kind: onboarding.KindLocalExecutive, Level: onboarding.LevelRegion, Region: "Mangystau", Zone: "Asia/Aqtau"}),
@@ -276,6 +278,21 @@ func runDesk(t *testing.T, h Harness) {
 		require.NoError(t, err)
 		require.Len(t, got.Escalations, 1, "recorded once however often it is handled")
 		require.Equal(t, desk.StageReceived, got.Escalations[0].Stage)
+		if b.outbox != nil {
+			// Each escalation is one outbox message (Rules130 p.13), however
+			// often the rung was handled and the delivery saved again.
+			b.record(t, "A-1", desk.StageInProgress, "ministry")
+			msgs, err := b.outbox.LeaseOutbox(b.ctx, deadlines.SystemClock{}.Now().Add(time.Minute), time.Minute, 100)
+			require.NoError(t, err)
+			var keys []string
+			for _, m := range msgs {
+				if m.Topic == "desk_deliveries.escalation" {
+					keys = append(keys, m.Key)
+				}
+			}
+			slices.Sort(keys)
+			require.Equal(t, []string{"desk_deliveries/A-1/1", "desk_deliveries/A-2/1", "desk_deliveries/A-3/1"}, keys)
+		}
 		march := desk.EscalationFilter{From: b.cal.Date(2025, time.March, 1), To: b.cal.Date(2025, time.April, 1)}
 		for _, tt := range []struct {
 			name string
