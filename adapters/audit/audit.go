@@ -9,9 +9,11 @@
 // Chains are per aggregate, so writers of different aggregates never queue
 // on one global tail; the head stored with the aggregate, in the same
 // transaction, makes the deletion of the newest entries detectable too.
-// Someone who can write both the log and the aggregates can still rewrite a
-// whole chain and its head: anchor the heads outside the database (publish
-// them, or sign them) where that matters.
+// Someone who can write both the log and the aggregates can still delete
+// an aggregate with its whole chain, or rewrite a chain and its head: the
+// stores' AuditHeads export every head, to keep outside the database (an
+// anchor), and VerifyAnchored (the stores' VerifyAuditAnchored) finds
+// both for everything the anchor holds.
 package audit
 
 import (

@@ -179,14 +179,21 @@ func (s *Store) AuditTrail(_ context.Context, aggregate string) ([]audit.Entry, 
 // VerifyAudit checks every aggregate's audit chain against its head and
 // returns a *audit.TamperError (errors.Is audit.ErrTampered) naming every
 // edited, deleted or reordered entry, or nil.
-func (s *Store) VerifyAudit(context.Context) error {
+func (s *Store) VerifyAudit(ctx context.Context) error {
+	return s.VerifyAuditAnchored(ctx, nil)
+}
+
+// VerifyAuditAnchored is VerifyAudit that also checks an anchor taken with
+// AuditHeads (audit.VerifyAnchored): an aggregate deleted with its whole
+// chain, or a chain rewritten with its head, since then is reported too.
+func (s *Store) VerifyAuditAnchored(_ context.Context, anchor []audit.Head) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	j := &s.journal
 	if j.off {
 		return errJournalOff
 	}
-	var problems []audit.Problem
+	problems := audit.VerifyAnchored(anchor, j.trails)
 	for agg, head := range j.heads {
 		problems = append(problems, audit.Verify(agg, j.trails[agg], head)...)
 	}
@@ -202,4 +209,25 @@ func (s *Store) VerifyAudit(context.Context) error {
 		return cmp.Or(cmp.Compare(a.Aggregate, b.Aggregate), cmp.Compare(a.Seq, b.Seq))
 	})
 	return &audit.TamperError{Problems: problems}
+}
+
+// AuditHeads returns every aggregate's head, in aggregate order: an anchor
+// to keep outside the store for VerifyAuditAnchored.
+func (s *Store) AuditHeads(context.Context) ([]audit.Head, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	j := &s.journal
+	if j.off {
+		return nil, errJournalOff
+	}
+	out := make([]audit.Head, 0, len(j.heads))
+	for agg, hash := range j.heads {
+		hd := audit.Head{Aggregate: agg, Hash: hash}
+		if i := slices.IndexFunc(j.trails[agg], func(e audit.Entry) bool { return e.Hash == hash }); i >= 0 {
+			hd.Seq = j.trails[agg][i].Seq
+		}
+		out = append(out, hd)
+	}
+	slices.SortFunc(out, func(a, b audit.Head) int { return cmp.Compare(a.Aggregate, b.Aggregate) })
+	return out, nil
 }

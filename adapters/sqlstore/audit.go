@@ -29,26 +29,18 @@ func (s *Store) AuditTrail(ctx context.Context, aggregate string) ([]audit.Entry
 // keeps and returns a *audit.TamperError (errors.Is audit.ErrTampered)
 // naming every edited, deleted or reordered entry, or nil.
 func (s *Store) VerifyAudit(ctx context.Context) error {
-	heads := map[string]string{}
-	for _, t := range auditedTables {
-		rows, err := s.db.QueryContext(ctx, `SELECT `+t.key+`, audit_head FROM `+t.name)
-		if err != nil {
-			return fmt.Errorf("sqlstore: audit heads of %s: %w", t.name, err)
-		}
-		for rows.Next() {
-			var id, h string
-			if err := rows.Scan(&id, &h); err != nil {
-				rows.Close()
-				return fmt.Errorf("sqlstore: audit heads of %s: %w", t.name, err)
-			}
-			heads[t.name+"/"+id] = h
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("sqlstore: audit heads of %s: %w", t.name, err)
-		}
-	}
+	return s.VerifyAuditAnchored(ctx, nil)
+}
 
+// VerifyAuditAnchored is VerifyAudit that also checks an anchor (heads
+// taken with AuditHeads and kept outside the database): an aggregate
+// deleted with its whole chain, or a chain rewritten with its head, since
+// the anchor was taken is reported too (audit.VerifyAnchored).
+func (s *Store) VerifyAuditAnchored(ctx context.Context, anchor []audit.Head) error {
+	heads, err := s.auditHeads(ctx)
+	if err != nil {
+		return err
+	}
 	trails := map[string][]audit.Entry{}
 	erows, err := s.db.QueryContext(ctx, `SELECT entry FROM audit ORDER BY id`)
 	if err != nil {
@@ -69,13 +61,14 @@ func (s *Store) VerifyAudit(ctx context.Context) error {
 	if err := erows.Err(); err != nil {
 		return err
 	}
-	var problems []audit.Problem
+	problems := audit.VerifyAnchored(anchor, trails)
 	for agg, h := range heads {
 		problems = append(problems, audit.Verify(agg, trails[agg], hashOf(h))...)
-		delete(trails, agg)
 	}
 	for agg := range trails {
-		problems = append(problems, audit.Problem{Aggregate: agg, Kind: audit.Deleted, Detail: "entries of an aggregate that is gone"})
+		if _, ok := heads[agg]; !ok {
+			problems = append(problems, audit.Problem{Aggregate: agg, Kind: audit.Deleted, Detail: "entries of an aggregate that is gone"})
+		}
 	}
 	if len(problems) > 0 {
 		slices.SortFunc(problems, func(a, b audit.Problem) int {
@@ -84,6 +77,49 @@ func (s *Store) VerifyAudit(ctx context.Context) error {
 		return &audit.TamperError{Problems: problems}
 	}
 	return nil
+}
+
+// AuditHeads returns every aggregate's head, in aggregate order: an anchor
+// to keep outside the database for VerifyAuditAnchored.
+func (s *Store) AuditHeads(ctx context.Context) ([]audit.Head, error) {
+	heads, err := s.auditHeads(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]audit.Head, 0, len(heads))
+	for agg, h := range heads {
+		hd := audit.Head{Aggregate: agg, Hash: h}
+		if e := parseHead(h); e != nil {
+			hd.Seq, hd.Hash = e.Seq, e.Hash
+		}
+		out = append(out, hd)
+	}
+	slices.SortFunc(out, func(a, b audit.Head) int { return cmp.Compare(a.Aggregate, b.Aggregate) })
+	return out, nil
+}
+
+// auditHeads reads every audited row's audit_head, by aggregate.
+func (s *Store) auditHeads(ctx context.Context) (map[string]string, error) {
+	heads := map[string]string{}
+	for _, t := range auditedTables {
+		rows, err := s.db.QueryContext(ctx, `SELECT `+t.key+`, audit_head FROM `+t.name)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: audit heads of %s: %w", t.name, err)
+		}
+		for rows.Next() {
+			var id, h string
+			if err := rows.Scan(&id, &h); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("sqlstore: audit heads of %s: %w", t.name, err)
+			}
+			heads[t.name+"/"+id] = h
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("sqlstore: audit heads of %s: %w", t.name, err)
+		}
+	}
+	return heads, nil
 }
 
 func hashOf(head string) string {

@@ -43,6 +43,41 @@ func tamperAudit(ctx context.Context, s *sqlstore.Store, aggregate string, seq i
 		}
 		return query
 	}
+	table, id, _ := strings.Cut(aggregate, "/") // the suite tampers with aggregates keyed by id
+	switch how {
+	case storetest.DeleteAggregate:
+		for _, query := range []string{`DELETE FROM audit WHERE aggregate = ?`, `DELETE FROM ` + table + ` WHERE id = ?`} {
+			arg := aggregate
+			if !strings.HasPrefix(query, "DELETE FROM audit") {
+				arg = id
+			}
+			if _, err := s.DB().ExecContext(ctx, q(query), arg); err != nil {
+				return err
+			}
+		}
+		return nil
+	case storetest.RewriteChain:
+		trail, err := s.AuditTrail(ctx, aggregate)
+		if err != nil {
+			return err
+		}
+		for k := seq - 1; k < len(trail); k++ {
+			if k == seq-1 {
+				trail[k].Actor += " (rewritten)"
+			}
+			trail[k] = audit.Next(&trail[k-1], trail[k])
+			raw, err := json.Marshal(trail[k])
+			if err != nil {
+				return err
+			}
+			if _, err := s.DB().ExecContext(ctx, q(`UPDATE audit SET entry = ? WHERE aggregate = ? AND seq = ?`), string(raw), aggregate, trail[k].Seq); err != nil {
+				return err
+			}
+		}
+		last := trail[len(trail)-1]
+		_, err = s.DB().ExecContext(ctx, q(`UPDATE `+table+` SET audit_head = ? WHERE id = ?`), fmt.Sprintf("%d:%s", last.Seq, last.Hash), id)
+		return err
+	}
 	var query string
 	args := []any{aggregate, seq}
 	switch how {

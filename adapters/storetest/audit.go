@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,6 +44,13 @@ type AuditStore interface {
 	// (errors.Is audit.ErrTampered) naming each edited, deleted or
 	// reordered entry.
 	VerifyAudit(ctx context.Context) error
+	// AuditHeads returns every aggregate's head (an anchor, to keep
+	// outside the store), in aggregate order.
+	AuditHeads(ctx context.Context) ([]audit.Head, error)
+	// VerifyAuditAnchored is VerifyAudit that also reports, with
+	// audit.VerifyAnchored, every anchored aggregate deleted with its
+	// whole chain or whose chain was rewritten since the anchor.
+	VerifyAuditAnchored(ctx context.Context, anchor []audit.Head) error
 }
 
 // Tampering is what Stores.TamperAudit does to one stored entry.
@@ -55,6 +64,14 @@ const (
 	DeleteEntry
 	// ReorderEntry moves the entry to the end of the storage order.
 	ReorderEntry
+	// DeleteAggregate removes the aggregate and its whole trail (seq is
+	// ignored): no chain can show it, an anchor must.
+	DeleteAggregate
+	// RewriteChain changes the entry's Actor and recomputes the hashes
+	// of it and every later entry, and the aggregate's head, as someone
+	// who can write the whole database could: no chain can show it, an
+	// anchor must.
+	RewriteChain
 )
 
 func (k Tampering) String() string {
@@ -65,6 +82,10 @@ func (k Tampering) String() string {
 		return "delete"
 	case ReorderEntry:
 		return "reorder"
+	case DeleteAggregate:
+		return "delete aggregate"
+	case RewriteChain:
+		return "rewrite chain"
 	}
 	return "tampering(?)"
 }
@@ -404,4 +425,50 @@ func runAudit(t *testing.T, h Harness) {
 			})
 		}
 	})
+	t.Run("AnchorFindsDeletedAndRewrittenAggregates", func(t *testing.T) {
+		t.Parallel()
+		for _, tc := range []struct {
+			how  Tampering
+			kind audit.Kind
+		}{{DeleteAggregate, audit.Deleted}, {RewriteChain, audit.Edited}} {
+			t.Run(tc.how.String(), func(t *testing.T) {
+				t.Parallel()
+				b := setupAudit(t, h)
+				if b.stores.TamperAudit == nil {
+					t.Skip("the harness cannot tamper with the audit log (Stores.TamperAudit is nil)")
+				}
+				victim := b.advance(t, b.start(t, b.service.ID, b.ministry.ID), onboarding.StateProtocolSigned)
+				other := b.start(t, b.service.ID, b.akimat.ID)
+				anchor, err := b.audit.AuditHeads(b.ctx)
+				require.NoError(t, err)
+				agg := "onboardings/" + victim.ID
+				i := slices.IndexFunc(anchor, func(hd audit.Head) bool { return hd.Aggregate == agg })
+				require.GreaterOrEqual(t, i, 0, "every aggregate is anchored: %v", anchor)
+				trail := b.trail(t, agg)
+				require.Equal(t, audit.Head{Aggregate: agg, Seq: len(trail), Hash: trail[len(trail)-1].Hash}, anchor[i])
+				require.True(t, slices.IsSortedFunc(anchor, func(a, b audit.Head) int { return strings.Compare(a.Aggregate, b.Aggregate) }))
+
+				// Honest changes after the anchor extend the chains it holds.
+				b.advance(t, other, onboarding.StateProtocolSigned)
+				require.NoError(t, b.audit.VerifyAuditAnchored(b.ctx, anchor))
+
+				require.NoError(t, b.stores.TamperAudit(b.ctx, agg, 2, tc.how))
+				require.NoError(t, b.audit.VerifyAudit(b.ctx), "the chains alone cannot see this: what the anchor is for")
+				err = b.audit.VerifyAuditAnchored(b.ctx, anchor)
+				require.ErrorIs(t, err, audit.ErrTampered)
+				var te *audit.TamperError
+				require.ErrorAs(t, err, &te)
+				require.Equal(t, []audit.Problem{{Aggregate: agg, Seq: anchor[i].Seq, Kind: tc.kind}},
+					withoutDetail(te.Problems), "exactly the anchored head of the victim")
+			})
+		}
+	})
+}
+
+func withoutDetail(ps []audit.Problem) []audit.Problem {
+	out := slices.Clone(ps)
+	for i := range out {
+		out[i].Detail = ""
+	}
+	return out
 }
