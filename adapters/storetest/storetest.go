@@ -6,12 +6,15 @@
 //	func TestConformance(t *testing.T) { storetest.Run(t, harness{}) }
 //	func BenchmarkConformance(b *testing.B) { storetest.RunBenchmarks(b, harness{}) }
 //
-// Run groups the tests by feature: CalendarData, Timers, Onboarding,
-// Chain, Reports, Desk, Appeals, Audit, Outbox and Import. A group whose store is nil in Stores is
-// skipped (Appeals falls back on Reports). The Audit group's tamper tests
+// Run groups the tests by feature: CalendarData, Timers (and sweeper
+// claims), Onboarding (with the refusal ledgers and their p.12 notices),
+// Chain, Reports, Desk, Appeals (with reports.Source's stream), Audit,
+// Outbox and Import. A group whose store is nil in Stores is skipped
+// (Appeals falls back on Reports). The Audit group's tamper tests
 // need Stores.TamperAudit, a hook that edits, deletes or moves one stored
-// audit entry behind the store's back; a harness that offers it should
-// stop verifying the audit log at clean-up once it was called.
+// audit entry, or deletes or rewrites a whole aggregate's chain, behind
+// the store's back (see Tampering); a harness that offers it should stop
+// verifying the audit log at clean-up once it was called.
 package storetest
 
 import (
