@@ -823,6 +823,59 @@ func runOnboarding(t *testing.T, h Harness) {
 			require.NotNil(t, r.Answer, "request %s is answered", id)
 		}
 	})
+	t.Run("ClaimNoticeRungOnce", func(t *testing.T) {
+		t.Parallel()
+		stores := h.NewStores(context.Background(), t)
+		b := onboardingWith(t, stores.Onboarding)
+		refuse := func(i int) *onboarding.RefusalLedger {
+			r, err := b.svc.AskBody(b.ctx, b.ministry.ID, "", "clarify the fee", b.at(time.April, 1, 10).Add(time.Duration(i)*time.Minute), "ucc-operator")
+			require.NoError(t, err)
+			l, err := b.svc.Answer(b.ctx, r.ID, onboarding.Answer{
+				Kind: onboarding.Refused, At: b.at(time.April, 2, 10).Add(time.Duration(i) * time.Minute), By: "body-clerk", Text: "we will not say",
+			})
+			require.NoError(t, err)
+			return l
+		}
+		refuse(0)
+		l := refuse(1)
+		require.Len(t, l.Notices, 1, "the second refusal raises the p.12 notice")
+		notice := l.Notices[0].Timer
+		require.Equal(t, "notice/ministry/2025-04/1", notice.ID)
+		f := notice.Schedule[0]
+		require.Equal(t, "notice/ministry/2025-04/1/1/warning-1", f.Key())
+		f.FiredAt = b.clock.Now()
+
+		claims := func() []deadlines.Firing {
+			t.Helper()
+			if stores.Timers == nil {
+				return nil
+			}
+			got, err := stores.Timers.Firings(b.ctx, notice.ID)
+			require.NoError(t, err)
+			return got
+		}
+		require.Empty(t, claims())
+		require.Equal(t, 1, claimRace(t, b.store, f, 16), "exactly one concurrent claim of the notice's rung wins")
+		require.Equal(t, []string{"notice/ministry/2025-04/1/1/breach"}, b.due(t), "the claimed rung is no longer due")
+		if stores.Timers != nil {
+			got := claims()
+			require.Equal(t, []string{f.Key()}, firingKeys(got), "one firing stored")
+			require.Equal(t, f.Rung, got[0].Rung)
+		}
+
+		// A third refusal joins the unsent notice and saves the ledger
+		// again: the claimed rung stays claimed, once.
+		l = refuse(2)
+		require.Len(t, l.Notices, 1)
+		require.Len(t, l.Notices[0].RequestIDs, 3)
+		require.Equal(t, []string{"notice/ministry/2025-04/1/1/breach"}, b.due(t))
+		ok, err := b.store.ClaimFiring(b.ctx, f)
+		require.NoError(t, err)
+		require.False(t, ok, "a rung is claimed once")
+		if stores.Timers != nil {
+			require.Equal(t, []string{f.Key()}, firingKeys(claims()), "still one firing")
+		}
+	})
 	t.Run("RepeatedRefusalCountedOnce", func(t *testing.T) {
 		t.Parallel()
 		b := setupOnboarding(t, h)

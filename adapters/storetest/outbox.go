@@ -16,6 +16,7 @@ import (
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
 	"github.com/qyzmet/qyzmet/onboarding"
+	"github.com/qyzmet/qyzmet/reports"
 )
 
 // OutboxStore is an adapter's transactional outbox: the outbox.Store port
@@ -273,5 +274,233 @@ func runOutbox(t *testing.T, h Harness) {
 		require.Len(t, got, len(a.History), "every event delivered once")
 		pending, _, _ = b.stats(t)
 		require.Zero(t, pending)
+	})
+
+	t.Run("RefusalNoticeIsWrittenWithItsLedgerAndNotOnRollback", func(t *testing.T) {
+		t.Parallel()
+		b := setupOutbox(t, h)
+		const ledger = "ledgers/ministry/2025-04"
+		key := onboarding.LedgerKey{BodyID: b.ministry.ID, Period: "2025-04"}
+		ask := func(i int) string {
+			r, err := b.svc.AskBody(b.ctx, b.ministry.ID, "", "clarify the fee", b.at(time.April, 1, 10).Add(time.Duration(i)*time.Minute), "ucc-operator")
+			require.NoError(t, err)
+			return r.ID
+		}
+		refusal := func(i int) onboarding.Answer {
+			return onboarding.Answer{Kind: onboarding.Refused, At: b.at(time.April, 2, 10).Add(time.Duration(i) * time.Minute), By: "body-clerk", Text: "we will not say"}
+		}
+		first, second := ask(0), ask(1)
+
+		// The first refusal of the period is counted: one message, with it.
+		l, err := b.svc.Answer(b.ctx, first, refusal(0))
+		require.NoError(t, err)
+		require.Empty(t, l.Notices, "one refusal is below the threshold")
+		requireEventMessages(t, b.fresh(t, "ledgers/"), ledger, l.History, 0)
+
+		// The second reaches the threshold (p.12) and raises the notice, in
+		// a transaction that then fails: neither its counting nor the notice
+		// leaves a message.
+		boom := errors.New("boom")
+		fails := &failingAnswers{OnboardingStore: b.store, err: boom}
+		failing, err := onboarding.NewService(fails, b.cal, b.clock)
+		require.NoError(t, err)
+		_, err = failing.Answer(b.ctx, second, refusal(1))
+		require.ErrorIs(t, err, boom)
+		require.Equal(t, []string{"refusal.counted", "refusal.counted", "notice.raised"}, fails.recorded, "the service recorded the notice before the failure")
+		require.Empty(t, messageKeys(b.fresh(t, "ledgers/")), "a refusal rolled back writes no message")
+		stored, err := b.store.GetLedger(b.ctx, key)
+		require.NoError(t, err)
+		require.Len(t, stored.Refusals, 1, "nor changes the ledger")
+		require.Empty(t, stored.Notices)
+		require.Len(t, stored.History, 1)
+		require.Empty(t, b.due(t), "nor schedules the notice")
+
+		// Recorded again, it commits: its events, the notice's among them,
+		// are written with the ledger.
+		l, err = b.svc.Answer(b.ctx, second, refusal(1))
+		require.NoError(t, err)
+		require.Len(t, l.Notices, 1, "the threshold raised the notice")
+		stored, err = b.store.GetLedger(b.ctx, key)
+		require.NoError(t, err)
+		require.Equal(t, []string{"refusal.counted", "refusal.counted", "notice.raised"}, eventTypes(stored.History))
+		requireEventMessages(t, b.fresh(t, "ledgers/"), ledger, stored.History, 1)
+		require.Equal(t, []string{"notice/ministry/2025-04/1/1/warning-1", "notice/ministry/2025-04/1/1/breach"}, b.due(t))
+	})
+
+	t.Run("SweptEscalationsAreWrittenOnce", func(t *testing.T) {
+		t.Parallel()
+		b := setupOutbox(t, h)
+		o := b.start(t, b.service.ID, b.ministry.ID)
+		aggregate := "onboardings/" + o.ID
+		requireEventMessages(t, b.fresh(t, aggregate+"/"), aggregate, o.History, 0)
+
+		// Two sweepers at once over the store, escalating through the
+		// onboarding service, at an instant the clock moves.
+		clock := deadlinestest.NewClock(b.at(time.March, 18, 23)) // before the request's warning
+		sweep := func() []string {
+			var mu sync.Mutex
+			var claimed []string
+			var wg sync.WaitGroup
+			for range 2 {
+				wg.Go(func() {
+					s, err := deadlines.NewSweeper(b.store, b.cal, clock, b.svc.HandleFiring)
+					require.NoError(t, err)
+					fs, err := s.Sweep(b.ctx)
+					require.NoError(t, err)
+					mu.Lock()
+					defer mu.Unlock()
+					claimed = append(claimed, firingKeys(fs)...)
+				})
+			}
+			wg.Wait()
+			return claimed
+		}
+		require.Empty(t, sweep())
+		require.Empty(t, messageKeys(b.fresh(t, aggregate+"/")), "nothing escalated before the warning")
+
+		var escalations []onboarding.Event
+		for _, step := range []struct {
+			at   time.Time
+			rung string
+		}{{b.at(time.March, 19, 10), "warning-1"}, {b.at(time.March, 21, 10), "breach"}} {
+			clock.Set(step.at)
+			require.Equal(t, []string{o.ID + "/request/1/" + step.rung}, sweep(), "one sweeper claims the rung")
+			got, err := b.store.GetOnboarding(b.ctx, o.ID)
+			require.NoError(t, err)
+			require.Len(t, got.History, len(o.History)+len(escalations)+1, "one escalation")
+			e := got.History[len(got.History)-1]
+			require.Equal(t, "escalation", e.Type)
+			require.True(t, strings.HasPrefix(e.Note, step.rung+": "), e.Note)
+			escalations = append(escalations, e)
+			requireEventMessages(t, b.fresh(t, aggregate+"/"), aggregate, got.History, len(got.History)-1)
+		}
+		require.Empty(t, sweep(), "every rung is fired")
+		require.Empty(t, messageKeys(b.fresh(t, "")), "no other message")
+	})
+
+	t.Run("MonthlyReportDeliveryIsWritten", func(t *testing.T) {
+		t.Parallel()
+		b := setupOutbox(t, h)
+		if b.stores.Reports == nil {
+			t.Skip("the adapter does not store reports (Stores.Reports is nil)")
+		}
+		march := reports.Period{Year: 2025, Month: time.March}
+		const aggregate = "monthly_reports/2025-03"
+		clock := deadlinestest.NewClock(b.cal.Date(2025, time.April, 2).Add(10 * time.Hour)) // March has ended
+		svc, err := reports.NewService(b.stores.Reports, b.cal, clock)
+		require.NoError(t, err)
+		m, err := svc.OpenMonth(b.ctx, march, "ucc-analyst")
+		require.NoError(t, err)
+		require.NotNil(t, m.Delivery(b.ministry.ID), "the ministry is owed a report")
+		requireEventMessages(t, b.fresh(t, "monthly_reports/"), aggregate, m.History, 0)
+
+		// Each step of the ministry's delivery (p.14) writes its event with it.
+		steps := []func() (*reports.MonthlyReport, error){
+			func() (*reports.MonthlyReport, error) {
+				return svc.Generate(b.ctx, march, b.ministry.ID, &discard{}, "ucc-analyst")
+			},
+			func() (*reports.MonthlyReport, error) {
+				return svc.Send(b.ctx, march, b.ministry.ID, clock.Now(), "ucc-analyst")
+			},
+			func() (*reports.MonthlyReport, error) {
+				return svc.Acknowledge(b.ctx, march, b.ministry.ID, clock.Now(), "ministry-clerk")
+			},
+		}
+		for _, step := range steps {
+			clock.Advance(time.Hour)
+			before := len(m.History)
+			m, err = step()
+			require.NoError(t, err)
+			require.Len(t, m.History, before+1)
+			requireEventMessages(t, b.fresh(t, "monthly_reports/"), aggregate, m.History, before)
+		}
+		require.Equal(t, []string{"month.opened", "report.generated", "report.sent", "report.acknowledged"}, eventTypes(m.History))
+
+		// A delivery refused, and a change rolled back, write nothing.
+		_, err = svc.Send(b.ctx, march, b.ministry.ID, clock.Now(), "ucc-analyst")
+		require.ErrorIs(t, err, reports.ErrConflict, "a report is sent once")
+		boom := errors.New("boom")
+		require.ErrorIs(t, b.stores.Reports.UpdateMonthly(b.ctx, march, func(m *reports.MonthlyReport) error {
+			m.History = append(m.History, onboarding.Event{Seq: len(m.History) + 1, Type: "report.sent", Actor: "ucc-analyst", Rule: deadlines.Cite(deadlines.Rules130, 14)})
+			return boom
+		}), boom)
+		require.Empty(t, messageKeys(b.fresh(t, "monthly_reports/")), "nothing written")
+		stored, err := b.stores.Reports.GetMonthly(b.ctx, march)
+		require.NoError(t, err)
+		require.Equal(t, eventTypes(m.History), eventTypes(stored.History))
+	})
+}
+
+// fresh leases, for an hour, the due messages not leased before and
+// returns those whose key starts with prefix. "Due" is a minute after the
+// wall clock at the call: the store stamps a message when it stores it.
+func (b *outboxBundle) fresh(t testing.TB, prefix string) []outbox.Message {
+	t.Helper()
+	var out []outbox.Message
+	for _, m := range b.lease(t, deadlines.SystemClock{}.Now().Add(time.Minute), time.Hour, 1000) {
+		if strings.HasPrefix(m.Key, prefix) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// requireEventMessages checks that ms are the messages of the events
+// history[from:] of aggregate ("<table>/<id>"), one each, in any order:
+// key "<aggregate>/<seq>", topic "<table>.<type>", the event as payload.
+func requireEventMessages(t testing.TB, ms []outbox.Message, aggregate string, history []onboarding.Event, from int) {
+	t.Helper()
+	table, _, _ := strings.Cut(aggregate, "/")
+	var want, got []string
+	for i, e := range history[from:] {
+		want = append(want, fmt.Sprintf("%s/%d %s.%s", aggregate, from+i+1, table, e.Type))
+	}
+	for _, m := range ms {
+		got = append(got, m.Key+" "+m.Topic)
+	}
+	require.ElementsMatch(t, want, got, "one message per event of %s from %d", aggregate, from+1)
+	for _, m := range ms {
+		var payload struct {
+			Aggregate string           `json:"aggregate"`
+			Event     onboarding.Event `json:"event"`
+		}
+		require.NoError(t, json.Unmarshal(m.Payload, &payload), "%s", m.Payload)
+		require.Equal(t, aggregate, payload.Aggregate, m.Key)
+		require.GreaterOrEqual(t, payload.Event.Seq, 1, m.Key)
+		require.LessOrEqual(t, payload.Event.Seq, len(history), m.Key)
+		e := history[payload.Event.Seq-1]
+		require.Equal(t, fmt.Sprintf("%s/%d", aggregate, e.Seq), m.Key)
+		require.Equal(t, e.Type, payload.Event.Type, m.Key)
+		require.Equal(t, e.Actor, payload.Event.Actor, m.Key)
+		require.Equal(t, e.Note, payload.Event.Note, m.Key)
+	}
+}
+
+func eventTypes(h []onboarding.Event) []string {
+	out := make([]string, len(h))
+	for i, e := range h {
+		out[i] = e.Type
+	}
+	return out
+}
+
+// failingAnswers is an onboarding store whose AnswerRequest runs the
+// service's closure, its changes and events recorded, and then fails: the
+// transaction of an answer that rolls back.
+type failingAnswers struct {
+	OnboardingStore
+	err      error
+	recorded []string // the event types of the ledger the closure left
+}
+
+func (s *failingAnswers) AnswerRequest(ctx context.Context, id string, key onboarding.LedgerKey, fn func(*onboarding.InfoRequest, *onboarding.RefusalLedger) error) error {
+	return s.OnboardingStore.AnswerRequest(ctx, id, key, func(r *onboarding.InfoRequest, l *onboarding.RefusalLedger) error {
+		if err := fn(r, l); err != nil {
+			return err
+		}
+		if l != nil {
+			s.recorded = eventTypes(l.History)
+		}
+		return s.err
 	})
 }
