@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"fmt"
+	"hash/fnv"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/qyzmet/qyzmet/adapters/outbox"
 	"github.com/qyzmet/qyzmet/adapters/sqlstore"
 	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/deadlines/deadlinestest"
@@ -161,4 +163,119 @@ func TestManyStoresClaimEachRungOnceInSmallBatches(t *testing.T) {
 			}
 		})
 	}
+}
+
+// publishFails says whether the flaky publisher fails attempt n of the
+// message with key: deterministically, for about a third of attempts.
+func publishFails(key string, n int) bool {
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%s#%d", key, n)
+	return h.Sum32()%3 == 0
+}
+
+// TestManyRelaysRetryFailuresAndDeliverEachMessageOnce is
+// TestManyRelaysDeliverEachMessageOnce with a publisher that fails about a
+// third of its attempts: four relays, each on its own pool, run in rounds
+// on one PostgreSQL database holding 300 messages, and between rounds the
+// clock moves past the backoff (but never past a lease), until none is
+// pending. Each message is published successfully exactly once, on its
+// first attempt that does not fail; every failed attempt was retried; the
+// outbox ends with nothing pending or failing.
+func TestManyRelaysRetryFailuresAndDeliverEachMessageOnce(t *testing.T) {
+	t.Parallel()
+	stores := sharedSchema(t, postgres(t), 4)
+	ctx := context.Background()
+	const messages = 300
+	db := stores[0].DB()
+	for i := range messages {
+		_, err := db.ExecContext(ctx, `INSERT INTO outbox (key, topic, payload, next_at) VALUES ($1, 'test.event', '{}', 0)`, fmt.Sprintf("m/%03d", i))
+		require.NoError(t, err)
+	}
+	clock := deadlinestest.NewClock(time.Date(2025, time.March, 17, 10, 0, 0, 0, time.UTC))
+	const step = time.Second // the clock's move between rounds
+	backoff := func(n int) time.Duration { return min(time.Duration(n)*100*time.Millisecond, step) }
+	var mu sync.Mutex
+	attempts := map[string][]int{} // key → the attempt numbers published
+	published := map[string]int{}  // key → successful publishes
+	var failures atomic.Int64
+	relays := make([]*outbox.Relay, len(stores))
+	for i, s := range stores {
+		r, err := outbox.NewRelay(s, outbox.PublisherFunc(func(_ context.Context, m outbox.Message) error {
+			mu.Lock()
+			defer mu.Unlock()
+			attempts[m.Key] = append(attempts[m.Key], m.Attempts)
+			if publishFails(m.Key, m.Attempts) {
+				failures.Add(1)
+				return fmt.Errorf("publishing %s: attempt %d fails", m.Key, m.Attempts)
+			}
+			published[m.Key]++
+			return nil
+		}), clock, outbox.WithBatch(20), outbox.WithLease(time.Minute), outbox.WithBackoff(backoff))
+		require.NoError(t, err)
+		relays[i] = r
+	}
+	var delivered, failed atomic.Int64
+	rounds := 0
+	for ; rounds < 100; rounds++ {
+		var wg sync.WaitGroup
+		for _, r := range relays {
+			wg.Go(func() {
+				res, err := r.Run(ctx)
+				assert.NoError(t, err)
+				delivered.Add(int64(res.Delivered))
+				failed.Add(int64(res.Failed))
+			})
+		}
+		wg.Wait()
+		pending, _, _, err := stores[0].OutboxStats(ctx)
+		require.NoError(t, err)
+		if pending == 0 {
+			break
+		}
+		clock.Advance(step)
+	}
+	require.Less(t, rounds, 100, "every message delivered")
+	require.Len(t, published, messages, "every message published")
+	for k, n := range published {
+		require.Equal(t, 1, n, "%s published successfully %d times", k, n)
+	}
+	require.Positive(t, failures.Load(), "some attempts failed")
+	require.EqualValues(t, messages, delivered.Load())
+	require.Equal(t, failures.Load(), failed.Load(), "the relays counted every failure")
+	retried := 0
+	for k, as := range attempts {
+		// Attempts 1, 2, … in turn, each failed one retried, up to the
+		// first that does not fail.
+		want := []int{1}
+		for publishFails(k, len(want)) {
+			want = append(want, len(want)+1)
+		}
+		require.Equal(t, want, as, "attempts of %s", k)
+		if len(as) > 1 {
+			retried++
+		}
+	}
+	require.Positive(t, retried, "some messages needed a retry")
+	t.Logf("%d rounds, %d failed attempts, %d messages retried", rounds+1, failures.Load(), retried)
+
+	pending, _, failing, err := stores[1].OutboxStats(ctx)
+	require.NoError(t, err)
+	require.Zero(t, pending, "nothing pending")
+	require.Zero(t, failing, "nothing failing")
+	rows, err := db.QueryContext(ctx, `SELECT key, attempts, last_error, delivered_at IS NOT NULL FROM outbox`)
+	require.NoError(t, err)
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var key, lastError string
+		var tries int
+		var done bool
+		require.NoError(t, rows.Scan(&key, &tries, &lastError, &done))
+		require.True(t, done, key)
+		require.Empty(t, lastError, key)
+		require.Equal(t, len(attempts[key]), tries, "the store counted %s's attempts", key)
+		n++
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, messages, n)
 }
