@@ -277,6 +277,9 @@ func handWrittenCases(b *testBundle) []badCase {
 			bodyf: func(b *testBundle) string {
 				return appeal(map[string]any{"id": strings.TrimPrefix(registryAppeal(b), "/v1/appeals/")})
 			}, status: conflict},
+		{route: "POST /v1/audit/verify", kind: kInvalid, name: "a digest that is not the heads'", key: op,
+			body: `{"heads":[{"aggregate":"appeals/a","seq":1,"hash":"00"}],"digest":"00"}`, status: bad, rule: "-", field: "digest"},
+		{route: "POST /v1/audit/verify", kind: kInvalid, name: "no heads", key: op, body: `{"heads":[],"digest":"00"}`, status: bad, rule: "-", field: "heads"},
 		{route: "GET /v1/appeals", kind: kBadParam, name: "period 2025-13", key: op, path: "/v1/appeals?period=2025-13", status: bad, field: "period"},
 		{route: "GET /v1/appeals", kind: kBadParam, name: "no range", key: op, path: "/v1/appeals", status: bad, rule: "Rules130 p.14", field: "from"},
 		{route: "GET /v1/appeals", kind: kBadParam, name: "limit 0", key: op, path: "/v1/appeals?period=2025-03&limit=0", status: bad, rule: "-", field: "limit"},

@@ -93,6 +93,7 @@ var jsonRoutes = map[string]string{
 	"POST /v1/applications/{id}/components/{component}/payment":  "demo-operator",
 	"POST /v1/applications/{id}/components/{component}/appeal":   "demo-operator",
 	"POST /v1/appeals":                                           "demo-operator",
+	"POST /v1/audit/verify":                                      "demo-operator",
 	"POST /v1/reports/monthly/{period}/{recipient}/sent":         "demo-operator",
 	"POST /v1/reports/monthly/{period}/{recipient}/acknowledged": "demo-operator",
 	"POST /v1/reconciliations":                                   "demo-operator",
@@ -121,7 +122,7 @@ var withoutBody = map[string]string{
 // get the generated anonymous and wrong-role cases only.
 var noParameters = []string{
 	"GET /healthz", "GET /readyz", "GET /login", "GET /openapi.json", "GET /metrics", "GET /{$}", "GET /ui/{$}",
-	"GET /v1/bodies", "GET /v1/services", "GET /v1/consultable", "GET /v1/audit/verify", "GET /desk",
+	"GET /v1/bodies", "GET /v1/services", "GET /v1/consultable", "GET /v1/audit/verify", "GET /v1/audit/anchor", "GET /desk",
 	"GET /v1/desk/services", "GET /ui/board", "GET /ui/static/",
 }
 

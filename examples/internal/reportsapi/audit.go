@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/qyzmet/qyzmet/adapters/audit"
+	"github.com/qyzmet/qyzmet/deadlines"
 	"github.com/qyzmet/qyzmet/examples/internal/httpx"
 )
 
@@ -14,7 +15,7 @@ import (
 // adapters/sqlstore audits these.
 var AuditTables = []string{
 	"timers", "bodies", "services", "onboardings", "requests", "ledgers", "quality_trainings", "definitions",
-	"applications", "appeals", "monthly_reports", "reconciliations", "desk_deliveries", "access_log",
+	"applications", "appeals", "monthly_reports", "reconciliations", "desk_deliveries", "access_log", "calendars",
 }
 
 // auditTrail answers an aggregate's audit entries in order; an unknown
@@ -39,10 +40,51 @@ type VerifyResult struct {
 	Problems []audit.Problem `json:"problems,omitempty"` // each edited, deleted or reordered entry
 }
 
+// Anchor is the answer of GET /v1/audit/anchor and the body of POST
+// /v1/audit/verify: every aggregate's audit head, and their digest
+// (audit.AnchorDigest), the short value to publish where the database's
+// writers cannot change it.
+type Anchor struct {
+	Heads  []audit.Head `json:"heads"`
+	Digest string       `json:"digest"`
+}
+
+// anchor answers every aggregate's head and their digest.
+func (h *handler) anchor(w http.ResponseWriter, r *http.Request) {
+	heads, err := h.Audit.AuditHeads(r.Context())
+	h.answer(w, http.StatusOK, Anchor{Heads: heads, Digest: audit.AnchorDigest(heads)}, err)
+}
+
+// verifyAnchored is verifyAudit that also checks an anchor taken earlier
+// (audit.VerifyAnchored): an aggregate deleted with its whole chain, or a
+// chain rewritten with its head, since then is named too. The anchor's
+// digest must be its heads', so that a published digest vouches for the
+// heads posted: 400 naming "digest" otherwise.
+func (h *handler) verifyAnchored(w http.ResponseWriter, r *http.Request) {
+	var in Anchor
+	if err := httpx.ReadJSON(w, r, &in); err != nil {
+		h.fail(w, err)
+		return
+	}
+	if len(in.Heads) == 0 {
+		h.fail(w, deadlines.Invalid(deadlines.Citation{}, "heads", "an anchor has the heads GET /v1/audit/anchor answered"))
+		return
+	}
+	if in.Digest != audit.AnchorDigest(in.Heads) {
+		h.fail(w, deadlines.Invalid(deadlines.Citation{}, "digest", "not the digest of these heads: the anchor was changed"))
+		return
+	}
+	h.verified(w, h.Audit.VerifyAuditAnchored(r.Context(), in.Heads))
+}
+
 // verifyAudit checks every aggregate's audit chain: 200 {"ok":true}, 409
 // naming every tampered entry, or 500 when the check could not run.
 func (h *handler) verifyAudit(w http.ResponseWriter, r *http.Request) {
-	err := h.Audit.VerifyAudit(r.Context())
+	h.verified(w, h.Audit.VerifyAudit(r.Context()))
+}
+
+// verified answers a verification's outcome.
+func (h *handler) verified(w http.ResponseWriter, err error) {
 	var te *audit.TamperError
 	switch {
 	case err == nil:

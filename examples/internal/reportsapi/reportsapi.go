@@ -40,6 +40,10 @@ type Audit interface {
 	AuditTrail(ctx context.Context, aggregate string) ([]audit.Entry, error)
 	// VerifyAudit returns nil or an error matching audit.ErrTampered.
 	VerifyAudit(ctx context.Context) error
+	// AuditHeads returns every aggregate's head: an anchor.
+	AuditHeads(ctx context.Context) ([]audit.Head, error)
+	// VerifyAuditAnchored is VerifyAudit that also checks an anchor.
+	VerifyAuditAnchored(ctx context.Context, anchor []audit.Head) error
 }
 
 // Appeals reads the appeal register.
@@ -98,6 +102,8 @@ func Routes(d Deps) []httpx.Route {
 		route("POST /v1/reconciliations/{id}/explanations", operator, h.explain),
 
 		route("GET /v1/audit/verify", staff, h.verifyAudit),
+		route("POST /v1/audit/verify", staff, h.verifyAnchored),
+		route("GET /v1/audit/anchor", staff, h.anchor),
 		route("GET /v1/audit/{table}/{id...}", staff, h.auditTrail),
 	}
 }
