@@ -60,7 +60,10 @@ func EditCalendarData(ctx context.Context, store CalendarDataStore, name string,
 // LoadCalendar builds a calendar from name's stored data applied last over
 // opts, with build (kz.New for Kazakhstan's calendar, or NewCalendar). No
 // stored data returns the store's error wrapping ErrNotFound: a caller that
-// runs without stored data builds its calendar without LoadCalendar.
+// runs without stored data builds its calendar without LoadCalendar. A
+// Calendar is immutable: an edit made later is seen by the calendars
+// loaded after it, so instances load theirs again (or restart) once a new
+// decree is published.
 func LoadCalendar(ctx context.Context, store CalendarDataStore, name string, build func(...Option) (*Calendar, error), opts ...Option) (*Calendar, error) {
 	if err := checkCalendarName(name); err != nil {
 		return nil, err
@@ -84,13 +87,23 @@ func checkCalendarName(name string) error {
 }
 
 // Clone returns a deep copy of d: changing one never changes the other.
+// An empty list is nil in the copy, as in d's JSON (omitempty), so a
+// stored copy reads back the same from every store.
 func (d CalendarData) Clone() CalendarData {
 	c := d
-	c.Holidays = slices.Clone(d.Holidays)
+	c.Holidays = cloneList(d.Holidays)
 	for i := range c.Holidays {
-		c.Holidays[i].Dates = slices.Clone(c.Holidays[i].Dates)
+		c.Holidays[i].Dates = cloneList(c.Holidays[i].Dates)
 	}
-	c.Transfers = slices.Clone(d.Transfers)
-	c.ConfirmedYears = slices.Clone(d.ConfirmedYears)
+	c.Transfers = cloneList(d.Transfers)
+	c.ConfirmedYears = cloneList(d.ConfirmedYears)
 	return c
+}
+
+// cloneList is slices.Clone with nil for an empty list.
+func cloneList[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return slices.Clone(s)
 }

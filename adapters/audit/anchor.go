@@ -24,13 +24,21 @@ type Head struct {
 	Hash      string `json:"hash"`
 }
 
-// AnchorDigest is the hex SHA-256 of heads in aggregate order: equal for
-// equal sets of heads, whatever their order.
+// AnchorDigest is the hex SHA-256 of heads in order of aggregate, then
+// sequence number, then hash: equal for equal lists of heads, whatever
+// their order. Each field is written with its length before it, so no
+// choice of names (an aggregate's ID may come from outside) can make two
+// different lists of heads encode alike.
 func AnchorDigest(heads []Head) string {
-	sorted := slices.SortedFunc(slices.Values(heads), func(a, b Head) int { return cmp.Compare(a.Aggregate, b.Aggregate) })
+	sorted := slices.SortedFunc(slices.Values(heads), func(a, b Head) int {
+		return cmp.Or(cmp.Compare(a.Aggregate, b.Aggregate), cmp.Compare(a.Seq, b.Seq), cmp.Compare(a.Hash, b.Hash))
+	})
 	h := sha256.New()
+	field := func(v string) { _, _ = h.Write([]byte(strconv.Itoa(len(v)) + ":" + v)) }
 	for _, hd := range sorted {
-		_, _ = h.Write([]byte(hd.Aggregate + "\x1f" + strconv.Itoa(hd.Seq) + "\x1f" + hd.Hash + "\x1e"))
+		field(hd.Aggregate)
+		field(strconv.Itoa(hd.Seq))
+		field(hd.Hash)
 	}
 	return hexSum([sha256.Size]byte(h.Sum(nil)))
 }
@@ -39,11 +47,19 @@ func AnchorDigest(heads []Head) string {
 // aggregate's stored trail (trails maps an aggregate to its entries): the
 // entry with the head's Seq must be there with the head's Hash. An
 // aggregate whose entry is gone is reported Deleted; one whose entry has
-// another hash, Edited (its chain was rewritten). Entries added since the
-// anchor are not its concern: Verify checks them.
+// another hash, Edited (its chain was rewritten). A head with no entry
+// (Seq 0: an aggregate stored before it was audited) anchors nothing.
+//
+// An anchor protects the entries up to its heads: an entry appended since
+// can still be rewritten with its head, or its aggregate deleted whole,
+// unseen until the next anchor holds it. Take anchors as often as that
+// window must be short.
 func VerifyAnchored(anchor []Head, trails map[string][]Entry) []Problem {
 	var out []Problem
 	for _, hd := range anchor {
+		if hd.Seq == 0 {
+			continue
+		}
 		trail := trails[hd.Aggregate]
 		i := slices.IndexFunc(trail, func(e Entry) bool { return e.Seq == hd.Seq })
 		switch {

@@ -66,11 +66,11 @@ func deliveryChange(d *desk.Delivery, before int) *change {
 
 // escalationEvents are the delivery's stage-lag escalations (Rules130
 // p.13) for the outbox, as sqlstore writes them: each keyed by its
-// position (escalations are only appended), kept once by the outbox's key.
+// firing's key, kept once by the outbox's key whatever their order.
 func escalationEvents(d *desk.Delivery) []event {
 	out := make([]event, len(d.Escalations))
 	for i, e := range d.Escalations {
-		out[i] = event{typ: "escalation", seq: i + 1, value: e}
+		out[i] = event{typ: "escalation", id: "escalation/" + e.Key, value: e}
 	}
 	return out
 }

@@ -55,8 +55,18 @@ type change struct{ typ, actor, rule string }
 // event is one recorded event for the outbox.
 type event struct {
 	typ   string
-	seq   int // 1-based position in the aggregate's history
+	seq   int    // 1-based position in the aggregate's history
+	id    string // instead of seq in the outbox key, for an event outside the history
 	value any
+}
+
+// outboxKey is the event's idempotency key, as sqlstore's:
+// "<aggregate>/<seq or id>".
+func (e event) outboxKey(aggregate string) string {
+	if e.id != "" {
+		return aggregate + "/" + e.id
+	}
+	return aggregate + "/" + strconv.Itoa(e.seq)
 }
 
 // record is the audit entry and outbox messages of one state change.
@@ -114,7 +124,7 @@ func (j *journal) prepareAfter(prev *audit.Entry, table, id string, v any, creat
 		if err != nil {
 			return nil, fmt.Errorf("memory: encoding outbox event: %w", err)
 		}
-		r.msgs = append(r.msgs, message{key: agg + "/" + strconv.Itoa(e.seq), topic: table + "." + e.typ, payload: payload, nextAt: now})
+		r.msgs = append(r.msgs, message{key: e.outboxKey(agg), topic: table + "." + e.typ, payload: payload, nextAt: now})
 	}
 	return r, nil
 }

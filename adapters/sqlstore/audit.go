@@ -37,29 +37,41 @@ func (s *Store) VerifyAudit(ctx context.Context) error {
 // deleted with its whole chain, or a chain rewritten with its head, since
 // the anchor was taken is reported too (audit.VerifyAnchored).
 func (s *Store) VerifyAuditAnchored(ctx context.Context, anchor []audit.Head) error {
-	heads, err := s.auditHeads(ctx)
-	if err != nil {
-		return err
-	}
+	var heads map[string]string
 	trails := map[string][]audit.Entry{}
-	erows, err := s.db.QueryContext(ctx, `SELECT entry FROM audit ORDER BY id`)
-	if err != nil {
-		return fmt.Errorf("sqlstore: audit entries: %w", err)
-	}
-	defer erows.Close()
-	for erows.Next() {
-		var raw string
-		if err := erows.Scan(&raw); err != nil {
+	var notJSON error
+	err := s.readSnapshot(ctx, func(q querier) error {
+		var err error
+		if heads, err = auditHeads(ctx, q); err != nil {
 			return err
 		}
-		var e audit.Entry
-		if err := decode([]byte(raw), &e); err != nil {
-			return &audit.TamperError{Problems: []audit.Problem{{Kind: audit.Edited, Detail: "an entry that is not JSON: " + err.Error()}}}
+		rows, err := q.QueryContext(ctx, `SELECT entry FROM audit ORDER BY id`)
+		if err != nil {
+			return fmt.Errorf("sqlstore: audit entries: %w", err)
 		}
-		trails[e.Aggregate] = append(trails[e.Aggregate], e)
-	}
-	if err := erows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var raw string
+			if err := rows.Scan(&raw); err != nil {
+				return fmt.Errorf("sqlstore: audit entries: %w", err)
+			}
+			var e audit.Entry
+			if err := decode([]byte(raw), &e); err != nil {
+				notJSON = &audit.TamperError{Problems: []audit.Problem{{Kind: audit.Edited, Detail: "an entry that is not JSON: " + err.Error()}}}
+				return nil
+			}
+			trails[e.Aggregate] = append(trails[e.Aggregate], e)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlstore: audit entries: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
 		return err
+	}
+	if notJSON != nil {
+		return notJSON
 	}
 	problems := audit.VerifyAnchored(anchor, trails)
 	for agg, h := range heads {
@@ -80,29 +92,28 @@ func (s *Store) VerifyAuditAnchored(ctx context.Context, anchor []audit.Head) er
 }
 
 // AuditHeads returns every aggregate's head, in aggregate order: an anchor
-// to keep outside the database for VerifyAuditAnchored.
+// to keep outside the database for VerifyAuditAnchored. A row stored
+// before it was audited (migration 003) has no head and is left out.
 func (s *Store) AuditHeads(ctx context.Context) ([]audit.Head, error) {
-	heads, err := s.auditHeads(ctx)
+	heads, err := auditHeads(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]audit.Head, 0, len(heads))
 	for agg, h := range heads {
-		hd := audit.Head{Aggregate: agg, Hash: h}
 		if e := parseHead(h); e != nil {
-			hd.Seq, hd.Hash = e.Seq, e.Hash
+			out = append(out, audit.Head{Aggregate: agg, Seq: e.Seq, Hash: e.Hash})
 		}
-		out = append(out, hd)
 	}
 	slices.SortFunc(out, func(a, b audit.Head) int { return cmp.Compare(a.Aggregate, b.Aggregate) })
 	return out, nil
 }
 
 // auditHeads reads every audited row's audit_head, by aggregate.
-func (s *Store) auditHeads(ctx context.Context) (map[string]string, error) {
+func auditHeads(ctx context.Context, q querier) (map[string]string, error) {
 	heads := map[string]string{}
 	for _, t := range auditedTables {
-		rows, err := s.db.QueryContext(ctx, `SELECT `+t.key+`, audit_head FROM `+t.name)
+		rows, err := q.QueryContext(ctx, `SELECT `+t.key+`, audit_head FROM `+t.name)
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: audit heads of %s: %w", t.name, err)
 		}
@@ -127,4 +138,26 @@ func hashOf(head string) string {
 		return e.Hash
 	}
 	return head
+}
+
+// readSnapshot runs fn on one connection in a read-only transaction, so
+// that all it reads is one state of the database: REPEATABLE READ on
+// PostgreSQL; on SQLite a deferred transaction, whose first read fixes a
+// WAL snapshot and which, unlike the store's write transactions
+// (IMMEDIATE), blocks no writer.
+func (s *Store) readSnapshot(ctx context.Context, fn func(querier) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlstore: a connection to read from: %w", err)
+	}
+	defer conn.Close()
+	begin := "BEGIN DEFERRED"
+	if s.d.name == "postgres" {
+		begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+	}
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
+		return fmt.Errorf("sqlstore: beginning a read: %w", err)
+	}
+	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK") }()
+	return fn(conn)
 }

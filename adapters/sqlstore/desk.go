@@ -44,12 +44,14 @@ var deliveryDoc = doc[desk.Delivery]{
 
 // escalationEvents are the delivery's stage-lag escalations (Rules130
 // p.13) for the outbox, topic desk_deliveries.escalation, each keyed by
-// its position: escalations are only ever appended, so every save offers
-// them all and the outbox's unique key keeps each once.
+// its firing's key ("<delivery>/escalation/<timer/cycle/rung>"): every
+// save offers them all and the outbox's unique key keeps each once,
+// whatever their order. Migration 020 marks those stored before as
+// delivered.
 func escalationEvents(d *desk.Delivery, _ int) []event {
 	out := make([]event, len(d.Escalations))
 	for i, e := range d.Escalations {
-		out[i] = event{typ: "escalation", seq: i + 1, value: e}
+		out[i] = event{typ: "escalation", id: "escalation/" + e.Key, value: e}
 	}
 	return out
 }

@@ -131,8 +131,17 @@ type doc[T any] struct {
 // event is one recorded event for the outbox.
 type event struct {
 	typ   string
-	seq   int // 1-based position in the aggregate's history
+	seq   int    // 1-based position in the aggregate's history
+	id    string // instead of seq in the outbox key, for an event outside the history
 	value any
+}
+
+// outboxKey is the event's idempotency key: "<aggregate>/<seq or id>".
+func (e event) outboxKey(aggregate string) string {
+	if e.id != "" {
+		return aggregate + "/" + e.id
+	}
+	return aggregate + "/" + strconv.Itoa(e.seq)
 }
 
 // appendOutbox writes the events recorded from index from on into the
@@ -151,7 +160,7 @@ func (d doc[T]) appendOutbox(ctx context.Context, s *Store, t *txn, id string, v
 			return fmt.Errorf("sqlstore: encoding outbox event: %w", err)
 		}
 		err = t.exec(ctx, wrapOutbox, `INSERT INTO outbox (key, topic, payload, next_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			aggregate+"/"+strconv.Itoa(e.seq), d.table+"."+e.typ, string(payload), s.now().UnixNano())
+			e.outboxKey(aggregate), d.table+"."+e.typ, string(payload), s.now().UnixNano())
 		if err != nil {
 			return err
 		}

@@ -65,7 +65,11 @@ func tamperAudit(ctx context.Context, s *sqlstore.Store, aggregate string, seq i
 			if k == seq-1 {
 				trail[k].Actor += " (rewritten)"
 			}
-			trail[k] = audit.Next(&trail[k-1], trail[k])
+			var prev *audit.Entry
+			if k > 0 {
+				prev = &trail[k-1]
+			}
+			trail[k] = audit.Next(prev, trail[k])
 			raw, err := json.Marshal(trail[k])
 			if err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -429,9 +430,10 @@ func runAudit(t *testing.T, h Harness) {
 		t.Parallel()
 		for _, tc := range []struct {
 			how  Tampering
+			seq  int // the entry rewritten from
 			kind audit.Kind
-		}{{DeleteAggregate, audit.Deleted}, {RewriteChain, audit.Edited}} {
-			t.Run(tc.how.String(), func(t *testing.T) {
+		}{{DeleteAggregate, 0, audit.Deleted}, {RewriteChain, 1, audit.Edited}, {RewriteChain, 4, audit.Edited}} {
+			t.Run(fmt.Sprintf("%s from #%d", tc.how, tc.seq), func(t *testing.T) {
 				t.Parallel()
 				b := setupAudit(t, h)
 				if b.stores.TamperAudit == nil {
@@ -452,7 +454,7 @@ func runAudit(t *testing.T, h Harness) {
 				b.advance(t, other, onboarding.StateProtocolSigned)
 				require.NoError(t, b.audit.VerifyAuditAnchored(b.ctx, anchor))
 
-				require.NoError(t, b.stores.TamperAudit(b.ctx, agg, 2, tc.how))
+				require.NoError(t, b.stores.TamperAudit(b.ctx, agg, tc.seq, tc.how))
 				require.NoError(t, b.audit.VerifyAudit(b.ctx), "the chains alone cannot see this: what the anchor is for")
 				err = b.audit.VerifyAuditAnchored(b.ctx, anchor)
 				require.ErrorIs(t, err, audit.ErrTampered)

@@ -102,6 +102,13 @@ func runCalendars(t *testing.T, h Harness) {
 		if b.stores.Audit != nil {
 			require.Equal(t, []string{"created"}, b.auditTypes(t, "kz"))
 		}
+
+		// An empty list reads back nil from every store, as JSON keeps it.
+		empty := deadlines.CalendarData{Version: "empty", Holidays: []deadlines.HolidaySpec{}, Transfers: []deadlines.Transfer{}, ConfirmedYears: []int{}}
+		require.NoError(t, deadlines.PublishCalendarData(b.ctx, b.store, "empty", empty))
+		got, err = b.store.CalendarData(b.ctx, "empty")
+		require.NoError(t, err)
+		require.Equal(t, deadlines.CalendarData{Version: "empty"}, got)
 	})
 	t.Run("NotFoundAndConflictAreTheDomainSentinels", func(t *testing.T) {
 		t.Parallel()

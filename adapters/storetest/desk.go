@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -286,12 +287,24 @@ func runDesk(t *testing.T, h Harness) {
 			require.NoError(t, err)
 			var keys []string
 			for _, m := range msgs {
-				if m.Topic == "desk_deliveries.escalation" {
-					keys = append(keys, m.Key)
+				if m.Topic != "desk_deliveries.escalation" {
+					continue
 				}
+				keys = append(keys, m.Key)
+				var payload struct {
+					Aggregate string
+					Event     desk.Escalation
+				}
+				require.NoError(t, json.Unmarshal(m.Payload, &payload), string(m.Payload))
+				require.Equal(t, m.Key, payload.Aggregate+"/escalation/"+payload.Event.Key, "keyed by the firing it records")
+				require.Equal(t, desk.StageLag.Rule, payload.Event.Rule)
 			}
 			slices.Sort(keys)
-			require.Equal(t, []string{"desk_deliveries/A-1/1", "desk_deliveries/A-2/1", "desk_deliveries/A-3/1"}, keys)
+			require.Equal(t, []string{
+				"desk_deliveries/A-1/escalation/desk/A-1/1/stage-lag",
+				"desk_deliveries/A-2/escalation/desk/A-2/1/stage-lag",
+				"desk_deliveries/A-3/escalation/desk/A-3/1/stage-lag",
+			}, keys)
 		}
 		march := desk.EscalationFilter{From: b.cal.Date(2025, time.March, 1), To: b.cal.Date(2025, time.April, 1)}
 		for _, tt := range []struct {

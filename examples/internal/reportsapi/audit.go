@@ -49,8 +49,9 @@ func (h *handler) anchor(w http.ResponseWriter, r *http.Request) {
 // verifyAnchored is verifyAudit that also checks an anchor taken earlier
 // (audit.VerifyAnchored): an aggregate deleted with its whole chain, or a
 // chain rewritten with its head, since then is named too. The anchor's
-// digest must be its heads', so that a published digest vouches for the
-// heads posted: 400 naming "digest" otherwise.
+// digest must be its heads' (400 naming "digest" otherwise): the caller
+// compares it with the digest it published when it took the anchor, which
+// is what vouches for the heads; the server cannot.
 func (h *handler) verifyAnchored(w http.ResponseWriter, r *http.Request) {
 	var in Anchor
 	if err := httpx.ReadJSON(w, r, &in); err != nil {
