@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 
@@ -95,7 +96,11 @@ func (s *Store) VerifyAuditAnchored(ctx context.Context, anchor []audit.Head) er
 // to keep outside the database for VerifyAuditAnchored. A row stored
 // before it was audited (migration 003) has no head and is left out.
 func (s *Store) AuditHeads(ctx context.Context) ([]audit.Head, error) {
-	heads, err := auditHeads(ctx, s.db)
+	var heads map[string]string
+	err := s.readSnapshot(ctx, func(q querier) (err error) {
+		heads, err = auditHeads(ctx, q)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -140,24 +145,20 @@ func hashOf(head string) string {
 	return head
 }
 
-// readSnapshot runs fn on one connection in a read-only transaction, so
-// that all it reads is one state of the database: REPEATABLE READ on
-// PostgreSQL; on SQLite a deferred transaction, whose first read fixes a
-// WAL snapshot and which, unlike the store's write transactions
-// (IMMEDIATE), blocks no writer.
+// readSnapshot runs fn in a read-only transaction, so that all it reads
+// is one state of the database: REPEATABLE READ on PostgreSQL; on SQLite
+// a deferred transaction (the driver begins a read-only one so, whatever
+// the DSN's _txlock), whose first read fixes a WAL snapshot and which,
+// unlike the store's write transactions, blocks no writer.
 func (s *Store) readSnapshot(ctx context.Context, fn func(querier) error) error {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("sqlstore: a connection to read from: %w", err)
-	}
-	defer conn.Close()
-	begin := "BEGIN DEFERRED"
+	opts := &sql.TxOptions{ReadOnly: true}
 	if s.d.name == "postgres" {
-		begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+		opts.Isolation = sql.LevelRepeatableRead
 	}
-	if _, err := conn.ExecContext(ctx, begin); err != nil {
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
 		return fmt.Errorf("sqlstore: beginning a read: %w", err)
 	}
-	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK") }()
-	return fn(conn)
+	defer func() { _ = tx.Rollback() }() // read only: nothing to keep
+	return fn(tx)
 }

@@ -22,8 +22,9 @@ func TestMigration020MarksEarlierEscalationsDelivered(t *testing.T) {
 			ctx := context.Background()
 			s := openAtVersion(t, dialect, 19)
 			at := time.Date(2025, time.March, 27, 19, 0, 0, 0, time.UTC)
-			old := desk.Escalation{Key: `desk/A"1/1/stage-lag`, Rung: "stage-lag", Stage: desk.StageReceived, At: at, FiredAt: at}
-			d := &desk.Delivery{ID: `A"1`, Application: `A"1`, ServiceID: "birth", ProviderID: "ministry", Recipient: "900101300017",
+			const id = "A\"1\x01" // a quote and a control character, to be escaped in the payload's JSON
+			old := desk.Escalation{Key: "desk/" + id + "/1/stage-lag", Rung: "stage-lag", Stage: desk.StageReceived, At: at, FiredAt: at}
+			d := &desk.Delivery{ID: id, Application: id, ServiceID: "birth", ProviderID: "ministry", Recipient: "900101300017",
 				ReceivedAt: at.AddDate(0, 0, -10), Escalations: []desk.Escalation{old}}
 			raw, err := encode(d)
 			require.NoError(t, err)
@@ -39,16 +40,16 @@ func TestMigration020MarksEarlierEscalationsDelivered(t *testing.T) {
 			var payload string
 			var delivered *int64
 			require.NoError(t, s.db.QueryRowContext(ctx, s.q(`SELECT payload, delivered_at FROM outbox WHERE key = ?`),
-				`desk_deliveries/A"1/escalation/`+old.Key).Scan(&payload, &delivered))
+				"desk_deliveries/"+id+"/escalation/"+old.Key).Scan(&payload, &delivered))
 			require.NotNil(t, delivered)
 			var p struct{ Aggregate string }
 			require.NoError(t, json.Unmarshal([]byte(payload), &p), payload)
-			require.Equal(t, `desk_deliveries/A"1`, p.Aggregate)
+			require.Equal(t, "desk_deliveries/"+id, p.Aggregate)
 
 			// A save offers every escalation: the old one stays delivered,
 			// a new one is pending.
 			require.NoError(t, s.UpdateDelivery(ctx, d.ID, func(d *desk.Delivery) error {
-				d.Escalations = append(d.Escalations, desk.Escalation{Key: `desk/A"1/2/stage-lag`, Rung: "stage-lag", Stage: desk.StageReceived, At: at.AddDate(0, 1, 0)})
+				d.Escalations = append(d.Escalations, desk.Escalation{Key: "desk/" + id + "/2/stage-lag", Rung: "stage-lag", Stage: desk.StageReceived, At: at.AddDate(0, 1, 0)})
 				return nil
 			}))
 			pending, _, _, err := s.OutboxStats(ctx)

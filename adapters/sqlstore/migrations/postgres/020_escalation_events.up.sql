@@ -6,8 +6,7 @@
 INSERT INTO outbox (key, topic, payload, next_at, delivered_at)
 SELECT 'desk_deliveries/' || delivery_id || '/escalation/' || key,
        'desk_deliveries.escalation',
-       '{"aggregate":"desk_deliveries/' || REPLACE(REPLACE(delivery_id, '\', '\\'), '"', '\"') || '","recorded_before_migration":20}',
+       json_build_object('aggregate', 'desk_deliveries/' || delivery_id, 'recorded_before_migration', 20)::text,
        at, at
 FROM desk_escalations
-WHERE TRUE
 ON CONFLICT DO NOTHING;
