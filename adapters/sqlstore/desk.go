@@ -14,7 +14,8 @@ import (
 // schedule like every other timer. Each escalation in a delivery is also a
 // row of desk_escalations under its firing's key (INSERT … ON CONFLICT DO
 // NOTHING, in the transaction that saves the delivery), which is what
-// CountEscalations counts, and an outbox event (escalationEvents).
+// CountEscalations counts; and, in the same transaction, an outbox event
+// (escalationEvents).
 
 var _ desk.Store = (*Store)(nil)
 
